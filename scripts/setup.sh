@@ -5,8 +5,10 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev
   clang-16 libclang-rt-16-dev
-  mosquitto mosquitto-clients python3-paho-mqtt nodejs npm
+  mosquitto mosquitto-clients python3-paho-mqtt
 )
+# Node.js may come from elsewhere (nodesource ships npm inside nodejs): install Debian's only when absent.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
