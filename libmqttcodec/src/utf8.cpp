@@ -1,4 +1,5 @@
 #include <cstdint>
+#include <cstring>
 
 #include <mqtt/codec/utf8.hpp>
 
@@ -12,6 +13,16 @@ std::optional<error> validate_utf8(std::string_view s) noexcept {
     std::size_t i = 0;
     auto bad = [](errc c, std::size_t at) { return error{c, static_cast<std::uint32_t>(at)}; };
     while (i < n) {
+        if (n - i >= 8) {
+            // Eight bytes at once: no high bit set and no zero byte means eight characters U+0001..U+007F.
+            std::uint64_t w = 0;
+            std::memcpy(&w, p + i, 8);
+            constexpr std::uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+            if (((w | (w - ones)) & highs) == 0) {
+                i += 8;
+                continue;
+            }
+        }
         const unsigned char c = p[i];
         if (c >= 0x01 && c < 0x80) {
             ++i;
