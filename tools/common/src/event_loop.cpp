@@ -113,6 +113,7 @@ void event_loop::run_once(std::chrono::milliseconds max_wait) {
     retired_.clear();
     run_due_timers();
     run_posted();
+    if (iteration_hook_) iteration_hook_();
 }
 
 void event_loop::run_due_timers() {

@@ -42,6 +42,10 @@ public:
     // Thread-safe and async-signal-unsafe-free: ask run() to return after the current iteration.
     void stop() noexcept;
 
+    // Runs `fn` at the end of every iteration, after I/O handlers, timers and posted tasks: where a server flushes
+    // the output it collected during the iteration (one write per connection). Replaces any previous hook.
+    void set_iteration_hook(std::function<void()> fn) { iteration_hook_ = std::move(fn); }
+
     // Dispatches events until stop(). `max_wait` bounds each epoll_wait (timers shorten it).
     void run(std::chrono::milliseconds max_wait = std::chrono::milliseconds(1000));
     // One iteration: wait at most `max_wait` for I/O, then run due timers and posted tasks.
@@ -64,6 +68,7 @@ private:
     timer_id next_timer_ = 1;
     std::mutex posted_mutex_;
     std::vector<std::function<void()>> posted_;
+    std::function<void()> iteration_hook_;
     std::atomic<bool> stop_{false};
 };
 
