@@ -64,8 +64,9 @@ bool topic_matches(std::string_view filter, std::string_view name) noexcept {
         n = n_end + 1;
         if (f > filter.size()) return n > name.size();  // filter done: name must be done too
     }
-    // The filter ended with '/', consumed above; reached only for an empty filter.
-    return false;
+    // The filter ended with '/': its last level is empty and matches only an empty last level of the name
+    // ("a/" matches "a/", not "a" or "a/b"). An empty filter (invalid) matches nothing.
+    return !filter.empty() && n == name.size();
 }
 
 }  // namespace mqtt::codec
