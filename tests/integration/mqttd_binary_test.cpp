@@ -1,0 +1,101 @@
+// The mqttd executable itself: command line, configuration errors, logging, SIGHUP and SIGTERM.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "support/interop.hpp"
+
+namespace {
+
+using namespace mqttd_test;
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// Polls `path` until `re` matches (bounded); returns the first capture group, or empty.
+std::string wait_log(const std::string& path, const std::string& re, std::chrono::milliseconds limit = 10s) {
+    const std::regex pattern(re);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::smatch m;
+        const auto text = slurp(path);
+        if (std::regex_search(text, m, pattern)) return m.size() > 1 ? m[1].str() : m[0].str();
+        std::this_thread::sleep_for(20ms);
+    }
+    return {};
+}
+
+TEST(MqttdBinary, HelpAndVersion) {
+    const auto help = run({MQTTD_BINARY, "--help"}, 10s);
+    EXPECT_EQ(help.exit_code, 0);
+    for (const char* opt : {"-p,--port", "-c,--config", "-v,--verbose", "--version"})
+        EXPECT_NE(help.output.find(opt), std::string::npos) << opt << "\n" << help.output;
+    const auto version = run({MQTTD_BINARY, "--version"}, 10s);
+    EXPECT_EQ(version.exit_code, 0);
+    EXPECT_NE(version.output.find("mqttd "), std::string::npos) << version.output;
+}
+
+TEST(MqttdBinary, BadConfigNamesFileLineAndOption) {
+    const auto dir = make_temp_dir("badconf");
+    std::ofstream(dir + "/bad.conf") << "listener 0 127.0.0.1\nmax_packet_size lots\n";
+    const auto r = run({MQTTD_BINARY, "-c", dir + "/bad.conf"}, 10s);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.output.find(dir + "/bad.conf:2: max_packet_size: expected a number"), std::string::npos) << r.output;
+    const auto missing = run({MQTTD_BINARY, "-c", dir + "/missing.conf"}, 10s);
+    EXPECT_NE(missing.exit_code, 0);
+    EXPECT_NE(missing.output.find("cannot open configuration file"), std::string::npos) << missing.output;
+    const auto bad_port = run({MQTTD_BINARY, "-p", "70000"}, 10s);
+    EXPECT_NE(bad_port.exit_code, 0);
+}
+
+TEST(MqttdBinary, LogsConnectionsReloadsOnHupStopsOnTerm) {
+    const auto dir = make_temp_dir("binary");
+    const auto log = dir + "/mqttd.log";
+    std::ofstream(dir + "/mqttd.conf") << "listener 0 127.0.0.1\nlog_dest file " << log
+                                       << "\npersistence true\npersistence_location " << dir << "\n";
+    process mqttd({MQTTD_BINARY, "-c", dir + "/mqttd.conf"});
+    const auto port = wait_log(log, R"(listening on 127\.0\.0\.1:(\d+))");
+    ASSERT_FALSE(port.empty()) << slurp(log) << mqttd.output_so_far();
+    EXPECT_NE(slurp(log).find("persistence is not implemented yet (issue 8)"), std::string::npos);
+
+    const auto pub = run({"mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-i", "binary-test", "-t", "t", "-m", "x"},
+                         10s);
+    EXPECT_EQ(pub.exit_code, 0) << pub.output;
+    EXPECT_FALSE(wait_log(log, R"(New client connected from 127\.0\.0\.1:\d+ as binary-test)").empty()) << slurp(log);
+    EXPECT_FALSE(wait_log(log, R"(Client binary-test \(127\.0\.0\.1:\d+\) disconnected)").empty()) << slurp(log);
+
+    mqttd.kill(SIGHUP);
+    EXPECT_FALSE(wait_log(log, "SIGHUP: reloaded").empty()) << slurp(log);
+
+    mqttd.kill(SIGTERM);
+    const auto r = mqttd.wait(10s);
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(slurp(log).find("SIGTERM received: shutting down"), std::string::npos) << slurp(log);
+}
+
+TEST(MqttdBinary, GracefulShutdownDisconnectsV5ClientsAndSendsWills) {
+    const auto dir = make_temp_dir("shutdown");
+    const auto log = dir + "/mqttd.log";
+    std::ofstream(dir + "/mqttd.conf") << "listener 0 127.0.0.1\nlog_dest file " << log << "\n";
+    process mqttd({MQTTD_BINARY, "-c", dir + "/mqttd.conf"});
+    const auto port = wait_log(log, R"(listening on 127\.0\.0\.1:(\d+))");
+    ASSERT_FALSE(port.empty()) << slurp(log);
+    process sub({"mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv5", "-t", "t", "-i", "stays"});
+    ASSERT_FALSE(wait_log(log, "as stays").empty()) << slurp(log);
+    mqttd.kill(SIGINT);
+    const auto r = mqttd.wait(10s);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    const auto s = sub.wait(10s);  // mosquitto_sub exits when the server disconnects it
+    EXPECT_FALSE(s.timed_out) << s.output;
+}
+
+}  // namespace
