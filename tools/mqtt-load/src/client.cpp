@@ -46,6 +46,13 @@ client::client(run_state& rs, const client_plan& plan, const tools::endpoint& br
     window_ = rs_.opts.inflight;
 }
 
+const char* client::when() const noexcept {
+    if (state_ == state::awaiting_connack) return "before CONNACK";
+    if (state_ == state::subscribing) return "before SUBACK";
+    if (rs_.phase == phase::connecting) return "while the other clients were connecting";
+    return "mid-run";
+}
+
 std::string client::where() const { return fmt::format("{}:{}", broker_.host, broker_.port); }
 
 void client::start() {
@@ -125,16 +132,13 @@ void client::read_all() {
                 state_ = state::closed;
                 return;
             }
-            const char* when = state_ == state::awaiting_connack ? "before CONNACK"
-                               : state_ == state::subscribing    ? "before SUBACK"
-                               : rs_.phase == phase::connecting  ? "while the others were connecting"
-                                                                 : "mid-run";
-            fail(fmt::format("{}: broker closed the connection {}", where(), when));
+            fail(fmt::format("{}: broker closed the connection {}", where(), when()));
             return;
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK) break;
         if (errno == EINTR) continue;
-        fail(fmt::format("{}: read failed: {}", where(), std::strerror(errno)));
+        if (errno == ECONNRESET) fail(fmt::format("{}: broker reset the connection {}", where(), when()));
+        else fail(fmt::format("{}: read failed {}: {}", where(), when(), std::strerror(errno)));
         return;
     }
     if (idle) rx_.shrink_if_empty(0);
@@ -388,8 +392,7 @@ void client::flush() {
             close_socket();
             state_ = state::closed;
         } else {
-            fail(fmt::format("{}: write failed: {} ({})", where(), std::strerror(errno),
-                             rs_.phase == phase::connecting ? "during setup" : "mid-run"));
+            fail(fmt::format("{}: write failed {}: {}", where(), when(), std::strerror(errno)));
         }
         return;
     }

@@ -72,6 +72,7 @@ private:
     void become_ready(std::uint64_t now);
     void finish_publishing();
     [[nodiscard]] std::string where() const;
+    [[nodiscard]] const char* when() const noexcept;
 
     run_state& rs_;
     const client_plan& plan_;
