@@ -192,8 +192,8 @@ struct runner::impl {
             const double sent_rate = static_cast<double>(rs.sent - line_sent) / wall;
             const double recv_rate = static_cast<double>(rs.received - line_received) / wall;
             line = fmt::format(
-                "[{:6.1f}s] {} sent {}/s recv {}/s inflight {} p50 {} p99 {} conns {}/{} errors {} cpu {:.0f}%{}", t,
-                rs.phase == phase::draining ? "draining" : "", si(sent_rate), si(recv_rate), rs.inflight,
+                "[{:6.1f}s] {:5} sent {}/s recv {}/s inflight {} p50 {} p99 {} conns {}/{} errors {} cpu {:.0f}%{}", t,
+                rs.phase == phase::draining ? "drain" : "pub", si(sent_rate), si(recv_rate), rs.inflight,
                 ms(rs.interval_latency.percentile(50)), ms(rs.interval_latency.percentile(99)), rs.ready,
                 clients.size(), errors, cpu_share * 100, cpu_share > 0.9 ? " (mqtt-load is CPU-bound)" : "");
         }
