@@ -69,7 +69,7 @@ struct side_state final : byte_sink, packet_handler {
     event make(event_kind kind) noexcept;
     void emit(const event& e);
 
-    void on_data(std::span<const std::byte> data, bool segment_start) override;
+    void on_data(std::span<const std::byte> data, bool segment_start, const frame_info& frame) override;
     void on_gap(std::uint64_t length) override;
     void on_packet(std::span<const std::byte> raw, const codec::fixed_header& header,
                    const codec::packet_view& packet) override;
@@ -132,7 +132,15 @@ void side_state::emit(const event& e) {
     owner->sink_->on_event(e);
 }
 
-void side_state::on_data(std::span<const std::byte> data, bool segment_start) {
+void side_state::on_data(std::span<const std::byte> data, bool segment_start, const frame_info& frame) {
+    // Events name the frame that carried a packet's last byte, also when the segment waited for a missing one.
+    const frame_info now = owner->current_frame_;
+    owner->current_frame_ = frame;
+    struct restore {
+        frame_info& target;
+        frame_info value;
+        ~restore() { target = value; }
+    } restore_frame{owner->current_frame_, now};
     switch (conn->info.protocol) {
     case app_protocol::mqtt:
         if (!data_seen) {
@@ -374,7 +382,7 @@ void dissector::become_mqtt(connection& c, int client_side) {
         auto& side = c.sides[static_cast<std::size_t>(i)];
         std::vector<std::byte> bytes = std::move(side.pending);
         side.pending.clear();
-        if (!bytes.empty()) side.on_data(bytes, true);
+        if (!bytes.empty()) side.on_data(bytes, true, current_frame_);
     }
 }
 
@@ -420,7 +428,7 @@ void dissector::on_segment(const frame_info& frame, const tcp_segment& s) {
         }
         side.reassembler.on_syn(s.seq);
     } else if (!rst || s.payload_length != 0) {
-        side.reassembler.on_segment(s.seq, s.payload, s.payload_length, fin, side);
+        side.reassembler.on_segment(s.seq, s.payload, s.payload_length, fin, frame, side);
     }
     if (ack && !rst) peer.reassembler.on_peer_ack(s.ack, peer);
     if (fin) side.saw_fin = true;
@@ -475,7 +483,7 @@ void dissector::on_stream_bytes(const frame_info& frame, direction dir, codec::p
         }
         ++counters_.mqtt_connections;
     }
-    raw_->sides[0].on_data(bytes, true);
+    raw_->sides[0].on_data(bytes, true, frame);
 }
 
 void dissector::finish() {

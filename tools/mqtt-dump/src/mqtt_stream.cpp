@@ -67,6 +67,10 @@ bool mqtt_stream::plausible(codec::packet_type t) const noexcept {
     }
 }
 
+void mqtt_stream::on_data(std::span<const std::byte> data, bool segment_start, const frame_info&) {
+    on_data(data, segment_start);
+}
+
 void mqtt_stream::on_data(std::span<const std::byte> data, bool segment_start) {
     if (in_sync_) decode_in_sync(data);
     else resync(data, segment_start);

@@ -23,7 +23,7 @@ void tcp_reassembler::on_syn(std::uint32_t isn) noexcept {
 }
 
 void tcp_reassembler::on_segment(std::uint32_t seq, std::span<const std::byte> payload, std::uint32_t wire_length,
-                                 bool fin, byte_sink& sink) {
+                                 bool fin, const frame_info& frame, byte_sink& sink) {
     if (payload.empty() && wire_length == 0 && !fin) return;  // a pure ACK
     if (!started_) {  // the capture began mid-connection
         started_ = true;
@@ -33,7 +33,7 @@ void tcp_reassembler::on_segment(std::uint32_t seq, std::span<const std::byte> p
     const std::uint64_t at = unwrap(seq);
     const auto missing_tail = static_cast<std::uint32_t>(wire_length - payload.size());
     if (at <= next_) {
-        deliver(at, payload, missing_tail, fin, true, sink);
+        deliver(at, payload, missing_tail, fin, frame, sink);
         drain(sink);
         return;
     }
@@ -46,6 +46,7 @@ void tcp_reassembler::on_segment(std::uint32_t seq, std::span<const std::byte> p
     it->second.bytes.assign(payload.begin(), payload.end());
     it->second.missing_tail = missing_tail;
     it->second.fin = fin;
+    it->second.frame = frame;
     buffered_bytes_ += payload.size();
     if (buffered_bytes_ > limits_.max_buffered_bytes || out_of_order_.size() > limits_.max_buffered_segments) {
         gap_to(out_of_order_.begin()->first, sink);
@@ -77,13 +78,13 @@ void tcp_reassembler::flush(byte_sink& sink) {
 }
 
 void tcp_reassembler::deliver(std::uint64_t at, std::span<const std::byte> bytes, std::uint32_t missing_tail,
-                              bool fin, bool segment_start, byte_sink& sink) {
+                              bool fin, const frame_info& frame, byte_sink& sink) {
     const std::uint64_t end = at + bytes.size();
     if (end > next_) {
         const auto skip = static_cast<std::size_t>(next_ - at);
         counters_.retransmitted_bytes += skip;
         next_ = end;
-        sink.on_data(bytes.subspan(skip), segment_start && skip == 0);
+        sink.on_data(bytes.subspan(skip), skip == 0, frame);
     } else {
         counters_.retransmitted_bytes += bytes.size();
     }
@@ -98,7 +99,8 @@ void tcp_reassembler::drain(byte_sink& sink) {
     while (!out_of_order_.empty() && out_of_order_.begin()->first <= next_) {
         auto node = out_of_order_.extract(out_of_order_.begin());
         buffered_bytes_ -= node.mapped().bytes.size();
-        deliver(node.key(), node.mapped().bytes, node.mapped().missing_tail, node.mapped().fin, true, sink);
+        deliver(node.key(), node.mapped().bytes, node.mapped().missing_tail, node.mapped().fin, node.mapped().frame,
+                sink);
     }
 }
 

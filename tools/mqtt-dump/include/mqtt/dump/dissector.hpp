@@ -18,12 +18,6 @@
 
 namespace mqtt::dump {
 
-struct frame_info {
-    std::uint64_t number = 0;  // 1-based, as Wireshark counts
-    std::int64_t seconds = 0;
-    std::uint32_t nanoseconds = 0;
-};
-
 enum class app_protocol : std::uint8_t { pending, mqtt, tls, ignored };
 
 struct connection_info {

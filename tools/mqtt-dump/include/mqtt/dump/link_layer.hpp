@@ -8,6 +8,13 @@
 
 namespace mqtt::dump {
 
+// One captured frame's place in the capture.
+struct frame_info {
+    std::uint64_t number = 0;  // 1-based, as Wireshark counts
+    std::int64_t seconds = 0;
+    std::uint32_t nanoseconds = 0;
+};
+
 struct endpoint {
     std::array<std::uint8_t, 16> address{};  // IPv4 in the first 4 bytes
     bool is_v6 = false;

@@ -51,7 +51,8 @@ public:
     void set_synchronised(bool in_sync) noexcept { in_sync_ = in_sync; }
     [[nodiscard]] bool synchronised() const noexcept { return in_sync_; }
 
-    void on_data(std::span<const std::byte> data, bool segment_start) override;
+    void on_data(std::span<const std::byte> data, bool segment_start, const frame_info& frame) override;
+    void on_data(std::span<const std::byte> data, bool segment_start);
     void on_gap(std::uint64_t length) override;
     // End of stream: a partial packet left over is reported as truncated.
     void finish();

@@ -7,13 +7,16 @@
 #include <span>
 #include <vector>
 
+#include <mqtt/dump/link_layer.hpp>
+
 namespace mqtt::dump {
 
 class byte_sink {
 public:
     // In-order bytes. `segment_start` is true when `data` begins where a captured segment began (a place where a
-    // sender usually starts a packet: used to resynchronise after a gap).
-    virtual void on_data(std::span<const std::byte> data, bool segment_start) = 0;
+    // sender usually starts a packet: used to resynchronise after a gap). `frame` is the frame that carried them
+    // (earlier than the current one when a segment waited for a missing one).
+    virtual void on_data(std::span<const std::byte> data, bool segment_start, const frame_info& frame) = 0;
     // `length` bytes were never captured: ACKed by the peer but unseen, or skipped past when the out-of-order
     // buffer filled up, or missing at the end of the capture.
     virtual void on_gap(std::uint64_t length) = 0;
@@ -43,7 +46,7 @@ public:
     // A segment of this direction. `payload` is what was captured; `wire_length` what the IP header announced
     // (a snaplen-cut tail is a gap). `fin` consumes one sequence number after the payload.
     void on_segment(std::uint32_t seq, std::span<const std::byte> payload, std::uint32_t wire_length, bool fin,
-                    byte_sink& sink);
+                    const frame_info& frame, byte_sink& sink);
     // The other direction acknowledged up to `ack`: bytes below it that were not captured never will be.
     void on_peer_ack(std::uint32_t ack, byte_sink& sink);
     // End of the connection or of the capture: deliver what is buffered, with gaps where bytes are missing.
@@ -58,6 +61,7 @@ private:
         std::vector<std::byte> bytes;
         std::uint32_t missing_tail = 0;  // snaplen-cut bytes after `bytes`
         bool fin = false;
+        frame_info frame;
     };
     struct optional_u64 {
         bool has_value = false;
@@ -66,7 +70,7 @@ private:
     // Sequence numbers unwrapped to 64 bits relative to the first one seen (wrap-safe by signed 32-bit distance).
     [[nodiscard]] std::uint64_t unwrap(std::uint32_t seq) const noexcept;
     void deliver(std::uint64_t at, std::span<const std::byte> bytes, std::uint32_t missing_tail, bool fin,
-                 bool segment_start, byte_sink& sink);
+                 const frame_info& frame, byte_sink& sink);
     void drain(byte_sink& sink);
     void gap_to(std::uint64_t to, byte_sink& sink);
 
