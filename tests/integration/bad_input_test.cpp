@@ -4,8 +4,8 @@
 #include <memory>
 #include <vector>
 
-#include "support/interop.hpp"
-#include "support/raw_client.hpp"
+#include "integration/support/interop.hpp"
+#include "integration/support/raw_client.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <thread>
 
-#include "support/interop.hpp"
+#include "integration/support/interop.hpp"
 
 namespace {
 

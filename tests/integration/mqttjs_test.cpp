@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "support/interop.hpp"
+#include "integration/support/interop.hpp"
 
 namespace {
 
@@ -54,8 +54,8 @@ TEST_P(MqttJs, Scenario) {
 INSTANTIATE_TEST_SUITE_P(Interop, MqttJs,
                          ::testing::Values(js_case{"qos", "4"}, js_case{"qos", "5"}, js_case{"retained", "4"},
                                            js_case{"retained", "5"}, js_case{"topic_alias", "5"}),
-                         [](const auto& info) {
-                             return std::string(info.param.scenario) + "_v" + info.param.version;
+                         [](const auto& param_info) {
+                             return std::string(param_info.param.scenario) + "_v" + param_info.param.version;
                          });
 
 }  // namespace

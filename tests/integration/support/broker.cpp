@@ -1,9 +1,9 @@
-#include "support/broker.hpp"
+#include "integration/support/broker.hpp"
 
 #include <fstream>
 #include <sstream>
 
-#include "support/process.hpp"
+#include "integration/support/process.hpp"
 
 namespace mqttd_test {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "support/broker.hpp"
-#include "support/process.hpp"
+#include "integration/support/broker.hpp"
+#include "integration/support/process.hpp"
 
 namespace mqttd_test {
 

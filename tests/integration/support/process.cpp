@@ -1,4 +1,4 @@
-#include "support/process.hpp"
+#include "integration/support/process.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>

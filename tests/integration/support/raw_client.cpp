@@ -1,4 +1,4 @@
-#include "support/raw_client.hpp"
+#include "integration/support/raw_client.hpp"
 
 #include <poll.h>
 #include <sys/socket.h>

@@ -52,9 +52,12 @@ struct line_context {
             fail(fmt::format("expected {} to {} values, got {}", min, max, args.size()));
         }
     }
-    std::int64_t integer(std::int64_t lo, std::int64_t hi, std::size_t index = 0) const {
-        expect_args(index + 1, index + 1);
-        const auto word = args[index];
+    std::int64_t integer(std::int64_t lo, std::int64_t hi) const {
+        expect_args(1, 1);
+        return integer_at(0, lo, hi);
+    }
+    std::int64_t integer_at(std::size_t index, std::int64_t lo, std::int64_t hi) const {
+        const auto word = args.at(index);
         std::int64_t value = 0;
         const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), value);
         if (ec != std::errc{} || end != word.data() + word.size() || value < lo || value > hi)
@@ -114,7 +117,7 @@ void apply_log_dest(const line_context& c, settings& s) {
 void apply_listener(const line_context& c, settings& s) {
     c.expect_args(1, 2);
     listener_settings l;
-    l.where.port = static_cast<std::uint16_t>(c.integer(0, 65535, 0));
+    l.where.port = static_cast<std::uint16_t>(c.integer_at(0, 0, 65535));
     if (c.args.size() == 2) {
         auto host = c.args[1];
         if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);

@@ -292,15 +292,6 @@ struct server::impl final : broker::transport, broker::event_log {
         }
         c->tx.append(packet);
         mark_dirty(*c);
-        if (c->tx.size() > settings_.output_hard_limit) {
-            ++stats_.output_overflows;
-            log_.log(log_level::warning, "client {} ({}) disconnected: {} bytes of output queued (output_hard_limit {})",
-                     display_id(*c), c->address, c->tx.size(), settings_.output_hard_limit);
-            c->tx.consume(c->tx.size());
-            c->reading = false;
-            c->st = connection::state::closing;  // nothing more is queued; lost() runs after this engine call
-            pending_lost_.push_back(id);
-        }
     }
 
     void close(connection_id id, codec::reason_code why) override {
@@ -398,6 +389,15 @@ struct server::impl final : broker::transport, broker::event_log {
             else lost(c, why);
             return;
         }
+        if (c.tx.size() > settings_.output_hard_limit && c.st == connection::state::open) {
+            // What the client did not take after this iteration's write: it is not keeping up with required output.
+            ++stats_.output_overflows;
+            log_.log(log_level::warning,
+                     "client {} ({}) disconnected: {} bytes of output not taken (output_hard_limit {})",
+                     display_id(c), c.address, c.tx.size(), settings_.output_hard_limit);
+            lost(c, "output overflow");
+            return;
+        }
         if (c.tx.empty()) {
             c.dropping = false;
             c.tx.shrink_if_empty(0);  // idle connections hold no buffer memory
@@ -441,7 +441,7 @@ struct server::impl final : broker::transport, broker::event_log {
             while (!pending_lost_.empty()) {
                 auto ids = std::exchange(pending_lost_, {});
                 for (const auto id : ids)
-                    if (connection* c = find(id)) lost(*c, "output overflow or undecodable input");
+                    if (connection* c = find(id)) lost(*c, "undecodable input");
             }
             if (touched_ || now >= deadline_) {
                 touched_ = false;
