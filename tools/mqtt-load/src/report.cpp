@@ -55,11 +55,14 @@ void print_text(std::ostream& out, const run_report& r) {
     if (r.scenario == "storm") who = fmt::format("{} idle connections", r.idle);
     else who = fmt::format("{} publishers -> {} subscribers{}", r.publishers, r.subscribers,
                            r.idle > 0 ? fmt::format(" + {} idle", r.idle) : "");
-    fmt::print(out, "mqtt-load {}: {}, MQTT {} QoS {}, {}-byte payloads, {}\n", r.scenario, who, r.protocol, r.qos,
-               r.payload_size, r.offered_rate > 0 ? fmt::format("{:.0f} msg/s offered", r.offered_rate)
-                                                  : std::string("as fast as possible"));
+    if (r.scenario == "storm")
+        fmt::print(out, "mqtt-load storm: {}, MQTT {}\n", who, r.protocol);
+    else
+        fmt::print(out, "mqtt-load {}: {}, MQTT {} QoS {}, {}-byte payloads, {}\n", r.scenario, who, r.protocol, r.qos,
+                   r.payload_size, r.offered_rate > 0 ? fmt::format("{:.0f} msg/s offered", r.offered_rate)
+                                                      : std::string("as fast as possible"));
     fmt::print(out, "  brokers       {}\n", fmt::join(r.brokers, ", "));
-    fmt::print(out, "  connections   {}/{} connected, {} failed, setup {:.3f} s; CONNACK after p50 {}, p99 {}, max {}\n",
+    fmt::print(out, "  connections   {}/{} connected, {} failed or dropped, setup {:.3f} s; CONNACK after p50 {}, p99 {}, max {}\n",
                r.clients_connected, r.clients_planned, r.clients_failed, r.connect_seconds, ms(r.connect_latency.p50),
                ms(r.connect_latency.p99), ms(r.connect_latency.max));
     if (r.scenario != "storm") {
