@@ -132,7 +132,7 @@ scenarios=(
     "fan-out-q1|fan-out -S 8 -q 1"
     "pairs-q0|pairs -N 8 -q 0"
     "pairs-q1|pairs -N 8 -q 1"
-    "lat-pairs-q1-20k|pairs -N 8 -q 1 -r 20000"
+    "lat-pairs-q1-10k|pairs -N 8 -q 1 -r 10000"
     "lat-fan-out-q0-5k|fan-out -S 8 -q 0 -r 5000"
 )
 

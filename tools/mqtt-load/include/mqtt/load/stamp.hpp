@@ -3,7 +3,10 @@
 //
 // 24 bytes, little-endian: magic "MQLD" (u32) | publisher_id (u32) | sequence (u64) | sent_ns (u64).
 // sent_ns is CLOCK_MONOTONIC (steady_clock) in nanoseconds: comparable between processes on one machine only.
+#include <bit>
 #include <cstddef>
+#include <cstring>
+#include <type_traits>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -23,11 +26,19 @@ inline constexpr std::uint32_t stamp_magic = 0x444c514dU;  // "MQLD" read as lit
 namespace detail {
 template <class T>
 constexpr void put_le(std::byte* out, T v) noexcept {
+    if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
+        std::memcpy(out, &v, sizeof v);  // one store instead of a byte loop
+        return;
+    }
     for (std::size_t i = 0; i < sizeof(T); ++i) out[i] = static_cast<std::byte>((v >> (8 * i)) & 0xffU);
 }
 template <class T>
 constexpr T get_le(const std::byte* in) noexcept {
     T v = 0;
+    if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
+        std::memcpy(&v, in, sizeof v);
+        return v;
+    }
     for (std::size_t i = 0; i < sizeof(T); ++i) v = static_cast<T>(v | (static_cast<T>(in[i]) << (8 * i)));
     return v;
 }
