@@ -192,7 +192,9 @@ TEST_P(ConnectRules, MQTT_3_1_2_3_ReservedFlagSet) {
                              reason_code::malformed_packet));
 }
 
-// MQTT-3.1.2-11, MQTT-3.1.2-13 (v3.1.1); MQTT-3.1.2-11 (v5): Will Flag 0 requires Will QoS 0.
+// Will Flag 0 requires Will QoS 0:
+// MQTT-3.1.2-11, MQTT-3.1.2-13 (v3.1.1)
+// MQTT-3.1.2-11 (v5)
 TEST_P(ConnectRules, MQTT_3_1_2_11_WillQosWithoutWillFlag) {
     const auto v = GetParam();
     for (std::string_view flags : {"0a", "12"}) {  // will QoS 1, will QoS 2; will flag 0
@@ -207,7 +209,9 @@ TEST(ConnectV311, MQTT_3_1_2_13_WillQosBitsZeroWithoutWill) {
                              errc::invalid_connect_flags, 9, reason_code::malformed_packet));
 }
 
-// MQTT-3.1.2-15 (v3.1.1); MQTT-3.1.2-13 (v5): Will Flag 0 requires Will Retain 0.
+// Will Flag 0 requires Will Retain 0:
+// MQTT-3.1.2-15 (v3.1.1)
+// MQTT-3.1.2-13 (v5)
 TEST(ConnectV311, MQTT_3_1_2_15_WillRetainWithoutWillFlag) {
     EXPECT_TRUE(decode_fails(connect_packet(protocol_version::v311, "22", "0002 6331"), protocol_version::v311,
                              errc::invalid_connect_flags, 9, reason_code::malformed_packet));
@@ -217,7 +221,9 @@ TEST(ConnectV5, MQTT_3_1_2_13_WillRetainWithoutWillFlag) {
                              errc::invalid_connect_flags, 9, reason_code::malformed_packet));
 }
 
-// MQTT-3.1.2-14 (v3.1.1); MQTT-3.1.2-12 (v5): Will QoS 3 is not allowed (v5: Malformed Packet).
+// Will QoS 3 is not allowed (5.0: Malformed Packet):
+// MQTT-3.1.2-14 (v3.1.1)
+// MQTT-3.1.2-12 (v5)
 TEST(ConnectV311, MQTT_3_1_2_14_WillQos3) {
     const auto v = protocol_version::v311;
     EXPECT_TRUE(decode_fails(connect_packet(v, "1e", "0002 6331" + will_fields(v, "0001 74 0000")), v,
@@ -229,7 +235,9 @@ TEST(ConnectV5, MQTT_3_1_2_12_WillQos3) {
                              errc::invalid_qos, 9, reason_code::malformed_packet));
 }
 
-// Will QoS 0, 1 and 2 with the Will Flag, retained or not, all decode (MQTT-3.1.2-14 v3.1.1, MQTT-3.1.2-12 v5).
+// Will QoS 0, 1 and 2 with the Will Flag, retained or not, all decode:
+// MQTT-3.1.2-14 (v3.1.1)
+// MQTT-3.1.2-12 (v5)
 TEST_P(ConnectRules, WillQos0To2Decode) {
     const auto v = GetParam();
     for (std::string_view flags : {"06", "0e", "16", "26", "2e", "36"}) {
@@ -260,7 +268,9 @@ TEST_P(ConnectRules, MQTT_3_1_2_9_WillFlagWithoutWillFields) {
                              reason_code::malformed_packet));
 }
 
-// MQTT-3.1.2-19, MQTT-3.1.2-21 (v3.1.1); MQTT-3.1.2-17, MQTT-3.1.2-19 (v5): a flag set means the field is there.
+// A flag set means the field is there:
+// MQTT-3.1.2-19, MQTT-3.1.2-21 (v3.1.1)
+// MQTT-3.1.2-17, MQTT-3.1.2-19 (v5)
 TEST(ConnectV311, MQTT_3_1_2_19_UserNameFlagWithoutUserName) {
     const auto bytes = connect_packet(protocol_version::v311, "82", "0002 6331");
     EXPECT_TRUE(decode_fails(bytes, protocol_version::v311, errc::malformed_remaining_length, 16,
@@ -282,8 +292,9 @@ TEST(ConnectV5, MQTT_3_1_2_19_PasswordFlagWithoutPassword) {
                              reason_code::malformed_packet));
 }
 
-// MQTT-3.1.2-18, MQTT-3.1.2-20 (v3.1.1); MQTT-3.1.2-16, MQTT-3.1.2-18 (v5): flags clear means no field; bytes
-// after the last field the flags announce are malformed.
+// Flags clear means no field; bytes after the last field the flags announce are malformed:
+// MQTT-3.1.2-18, MQTT-3.1.2-20 (v3.1.1)
+// MQTT-3.1.2-16, MQTT-3.1.2-18 (v5)
 TEST(ConnectV311, MQTT_3_1_2_18_MQTT_3_1_2_20_NoFlagsNoFields) {
     const auto bytes = connect_packet(protocol_version::v311, "02", "0002 6331 0001 75");
     EXPECT_TRUE(decode_fails(bytes, protocol_version::v311, errc::malformed_remaining_length, 16,
@@ -312,8 +323,10 @@ TEST_P(ConnectRules, MQTT_3_1_3_4_ClientIdentifierNotUtf8) {
                              reason_code::malformed_packet));
 }
 
-// MQTT-3.1.3-10 (v3.1.1), MQTT-3.1.3-11 (v5): the will topic is a UTF-8 string; it is a topic name, so no
-// wildcards (MQTT-3.3.2-2) and not empty (MQTT-4.7.3-1).
+// The will topic is a UTF-8 string; it is a topic name, so no wildcards (MQTT-3.3.2-2) and not empty
+// (MQTT-4.7.3-1).
+// MQTT-3.1.3-10 (v3.1.1)
+// MQTT-3.1.3-11 (v5)
 TEST(ConnectV311, MQTT_3_1_3_10_WillTopicRules) {
     const auto v = protocol_version::v311;
     EXPECT_TRUE(decode_fails(connect_packet(v, "06", "0002 6331 0002 c0af 0000"), v, errc::invalid_utf8, 18,
@@ -331,7 +344,9 @@ TEST(ConnectV5, MQTT_3_1_3_11_WillTopicRules) {
                              reason_code::topic_name_invalid));
 }
 
-// MQTT-3.1.3-11 (v3.1.1), MQTT-3.1.3-12 (v5): the user name is a UTF-8 string.
+// The user name is a UTF-8 string:
+// MQTT-3.1.3-11 (v3.1.1)
+// MQTT-3.1.3-12 (v5)
 TEST(ConnectV311, MQTT_3_1_3_11_UserNameNotUtf8) {
     const auto v = protocol_version::v311;
     EXPECT_TRUE(decode_fails(connect_packet(v, "82", "0002 6331 0003 eda080"), v, errc::invalid_utf8, 19,
@@ -425,7 +440,8 @@ TEST(ConnackV311, MQTT_3_2_2_4_SessionPresentWithRefusal) {
                              reason_code::malformed_packet));
 }
 
-// CONNACK acknowledge flags bits 7-1 are reserved (section 3.2.2.1 v3.1.1, MQTT-3.2.2-1 v5).
+// CONNACK acknowledge flags bits 7-1 are reserved: section 3.2.2.1 in 3.1.1, and in 5.0:
+// MQTT-3.2.2-1 (v5)
 TEST(ConnackV311, ReservedAcknowledgeFlags) {
     EXPECT_TRUE(decode_fails(packet(0x20, "02 00"), protocol_version::v311, errc::invalid_connack_flags, 2,
                              reason_code::malformed_packet));

@@ -150,7 +150,10 @@ TEST_P(PublishRules, PacketIdentifierTruncated) {
                              reason_code::malformed_packet));
 }
 
-// MQTT-3.3.2-2 (v3.1.1 and v5), MQTT-4.7.1-1 (v3.1.1), MQTT-4.7.0-1 (v5): no '+' or '#' in a topic name.
+// No '+' or '#' in a topic name:
+// MQTT-3.3.2-2 (v3.1.1 and v5)
+// MQTT-4.7.1-1 (v3.1.1)
+// MQTT-4.7.0-1 (v5)
 TEST_P(PublishRules, MQTT_3_3_2_2_WildcardInTopicName) {
     for (std::string_view topic : {"0001 23", "0001 2b", "0003 612f2b", "0003 612f23", "0002 6123", "0003 2b2f61"}) {
         SCOPED_TRACE(topic);

@@ -101,7 +101,9 @@ protected:
 INSTANTIATE_TEST_SUITE_P(Both, SubscribeRules, ::testing::Values(protocol_version::v311, protocol_version::v5),
                          version_name);
 
-// MQTT-3.8.3-3 (v3.1.1), MQTT-3.8.3-2 (v5): at least one Topic Filter / options pair (Protocol Error).
+// At least one Topic Filter / options pair (Protocol Error):
+// MQTT-3.8.3-3 (v3.1.1)
+// MQTT-3.8.3-2 (v5)
 TEST(SubscribeV311, MQTT_3_8_3_3_EmptySubscribe) {
     EXPECT_TRUE(decode_fails(packet(0x82, "0001"), protocol_version::v311, errc::empty_subscription_list, 4,
                              reason_code::protocol_error));
@@ -145,8 +147,9 @@ TEST_P(SubscribeRules, MQTT_3_8_3_1_TopicFilterNotUtf8) {
                              reason_code::malformed_packet));
 }
 
-// MQTT-4.7.1-2, MQTT-4.7.1-3 (v3.1.1); MQTT-4.7.1-1, MQTT-4.7.1-2 (v5): misplaced wildcards, and MQTT-4.7.3-1:
-// an empty filter, are refused with Topic Filter invalid at the filter.
+// Misplaced wildcards, and an empty filter (MQTT-4.7.3-1), are refused with Topic Filter invalid at the filter:
+// MQTT-4.7.1-2, MQTT-4.7.1-3 (v3.1.1)
+// MQTT-4.7.1-1, MQTT-4.7.1-2 (v5)
 TEST_P(SubscribeRules, InvalidTopicFilter) {
     // "", "a#", "a/#/b", "a+", "+a", "#/a"
     for (std::string_view filter : {"0000", "0002 6123", "0005 612f232f62", "0002 612b", "0002 2b61", "0003 232f61"}) {
@@ -234,7 +237,7 @@ TEST(SubackV311, MQTT_3_9_3_2_ReturnCodesAllowed) {
     }
 }
 
-// MQTT-3.9.3-2 (v3.1.1): the encoder sends every 5.0 failure code as the 3.1.1 failure code 0x80.
+// MQTT-3.9.3-2 (v3.1.1): the encoder sends every failure reason code as the 3.1.1 failure code 0x80.
 TEST(SubackV311, MQTT_3_9_3_2_EncoderMapsFailuresTo0x80) {
     const reason_code codes[] = {reason_code::granted_qos_1, reason_code::not_authorized,
                                  reason_code::topic_filter_invalid, reason_code::quota_exceeded};

@@ -56,7 +56,9 @@ TEST(UnsubscribeV5, MQTT_3_10_3_1_TopicFilterNotUtf8) {
                              reason_code::malformed_packet));
 }
 
-// Topic filter rules apply to UNSUBSCRIBE too (MQTT-4.7.1-2 v3.1.1, MQTT-4.7.1-1 v5).
+// Topic filter rules apply to UNSUBSCRIBE too:
+// MQTT-4.7.1-2 (v3.1.1)
+// MQTT-4.7.1-1 (v5)
 TEST(UnsubscribeV311, MQTT_4_7_1_2_InvalidTopicFilter) {
     EXPECT_TRUE(decode_fails(packet(0xa2, "0001 0003 232f61"), protocol_version::v311, errc::invalid_topic_filter, 4,
                              reason_code::topic_filter_invalid));

@@ -102,10 +102,13 @@ TEST(FixedHeader, DecodesTypeFlagsAndRemainingLength) {
 // Table 2.2 (v3.1.1) / Table 2-2 (v5): the one valid flags value for every type except PUBLISH.
 constexpr std::uint8_t required_flags[16] = {0, 0, 0, 0, 0, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0, 0};
 
-// MQTT-2.2.2-1, MQTT-2.2.2-2 (v3.1.1); MQTT-2.1.3-1 (v5): reserved flag bits hold exactly the table's value, else
-// the packet is malformed. This covers MQTT-3.6.1-1, MQTT-3.8.1-1, MQTT-3.10.1-1 (PUBREL, SUBSCRIBE, UNSUBSCRIBE
-// 0010; v3.1.1 and v5), MQTT-3.14.1-1 (DISCONNECT 0000; v3.1.1 and v5) and MQTT-3.15.1-1 (AUTH 0000; v5).
-TEST(FixedHeader, MQTT_2_2_2_1_MQTT_2_2_2_2_MQTT_2_1_3_1_ReservedFlagsPerType) {
+// Reserved flag bits hold exactly the table's value, else the packet is malformed:
+// MQTT-2.2.2-1, MQTT-2.2.2-2 (v3.1.1)
+// MQTT-2.1.3-1 (v5)
+// This covers PUBREL, SUBSCRIBE, UNSUBSCRIBE (0010), DISCONNECT (0000) and AUTH (0000, 5.0 only):
+// MQTT-3.6.1-1, MQTT-3.8.1-1, MQTT-3.10.1-1, MQTT-3.14.1-1 (v3.1.1 and v5)
+// MQTT-3.15.1-1 (v5)
+TEST(FixedHeader, ReservedFlagsPerType) {
     for (unsigned type = 1; type < 16; ++type) {
         if (type == 3) continue;  // PUBLISH: DUP, QoS, RETAIN
         for (unsigned flags = 0; flags < 16; ++flags) {
