@@ -82,6 +82,7 @@ struct side_state final : byte_sink, packet_handler {
 
 struct dissector::connection {
     connection_info info;
+    std::array<std::uint8_t, 36> key{};
     std::array<endpoint, 2> endpoints;  // side 0 sent the first segment seen
     int client_side = 0;
     bool client_known = false;  // from a SYN
@@ -297,6 +298,7 @@ std::array<std::uint8_t, 36> make_key(const endpoint& a, const endpoint& b) noex
 dissector::connection& dissector::create(const std::array<std::uint8_t, 36>& key, const tcp_segment& s) {
     auto c = std::make_unique<connection>();
     c->info.id = next_id_++;
+    c->key = key;
     c->endpoints = {s.src, s.dst};
     for (int i = 0; i < 2; ++i) {
         auto& side = c->sides[static_cast<std::size_t>(i)];
@@ -459,7 +461,14 @@ void dissector::close(connection& c, bool rst) {
     for (auto& side : c.sides) {
         side.pending = {};
         side.aliases = {};
+        side.stream.reset();
         side.reassembler = tcp_reassembler(options_.limits);
+    }
+    closed_.push_back(c.key);
+    if (closed_.size() > max_closed_kept) {
+        auto it = table_.find(closed_.front());
+        if (it != table_.end() && it->second->closed) table_.erase(it);
+        closed_.pop_front();
     }
 }
 
@@ -487,9 +496,11 @@ void dissector::on_stream_bytes(const frame_info& frame, direction dir, codec::p
 }
 
 void dissector::finish() {
-    for (auto& [key, c] : table_) {
-        if (!c->closed) finish_connection(*c);
-    }
+    std::vector<connection*> open;  // in id order, so that the output is deterministic
+    for (auto& [key, c] : table_)
+        if (!c->closed) open.push_back(c.get());
+    std::sort(open.begin(), open.end(), [](const connection* x, const connection* y) { return x->info.id < y->info.id; });
+    for (connection* c : open) finish_connection(*c);
     if (raw_) {
         for (auto& side : raw_->sides) side.stream->finish();
     }

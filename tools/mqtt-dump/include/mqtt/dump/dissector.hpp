@@ -3,6 +3,7 @@
 // Knows which connections speak MQTT (ports, or a CONNECT at the start of a stream), the protocol version each
 // negotiated, and the topic aliases each direction set up. Applies the --client-id / --topic / --type filters.
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -140,7 +141,10 @@ private:
     capture_counters counters_;
     frame_info current_frame_;
     std::unordered_map<std::array<std::uint8_t, 36>, std::unique_ptr<connection>, key_hash> table_;
-    std::vector<std::unique_ptr<connection>> retired_;  // closed connections whose tuple was reused (kept for ids)
+    // Closed connections stay in the table (late ACKs must not look like new connections) until this many
+    // more have closed: memory stays bounded on long captures.
+    std::deque<std::array<std::uint8_t, 36>> closed_;
+    static constexpr std::size_t max_closed_kept = 4096;
     std::uint64_t next_id_ = 0;
     std::unique_ptr<connection> raw_;  // --hex / --raw pseudo connection
 };
