@@ -1,6 +1,7 @@
 #include <mqttd/server.hpp>
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -460,6 +461,13 @@ struct server::impl final : broker::transport, broker::event_log {
         if (!dirty_.empty() || !pending_lost_.empty()) loop_.post([] {});  // more next iteration, without sleeping
         for (const auto id : dead_) conns_.erase(id);
         dead_.clear();
+        // After a mass disconnect, give the freed memory back to the system (glibc keeps it otherwise): the
+        // RSS of a broker that once held 10k clients then follows the clients it has now.
+        peak_connections_ = std::max(peak_connections_, conns_.size());
+        if (peak_connections_ >= 1024 && conns_.size() < peak_connections_ / 4) {
+            ::malloc_trim(0);
+            peak_connections_ = conns_.size();
+        }
         if (shutdown_done_ && conns_.empty()) std::exchange(shutdown_done_, {})();
     }
 
@@ -499,6 +507,7 @@ struct server::impl final : broker::transport, broker::event_log {
     std::unordered_map<connection_id, std::unique_ptr<connection>> conns_;
     std::vector<connection_id> dirty_, flushing_, dead_, pending_lost_;
     connection_id next_id_ = 1;
+    std::size_t peak_connections_ = 0;
     bool touched_ = false;
     broker::time_point deadline_ = broker::time_point::max();
     tools::event_loop::timer_id tick_timer_ = 0;
