@@ -136,29 +136,31 @@ scenarios=(
     "lat-fan-out-q0-5k|fan-out -S 8 -q 0 -r 5000"
 )
 
-echo -e "round\tscenario\ttarget\tdelivered_per_s\tsent_per_s\tp50_us\tp99_us\tlost\tload_cpu\thwm_kb\trss_kb\tidle_bytes_per_conn" > "$results"
+echo -e "round\tscenario\ttarget\tdelivered_per_s\tsent_per_s\tp50_us\tp99_us\tlost\tload_cpu\thwm_kb\trss_kb\tidle_bytes_per_conn\tloadavg" > "$results"
 
 run_scenario() {  # round name target args...
     local round=$1 name=$2 target=$3
     shift 3
     start_broker "$target"
+    local la
+    la=$(cut -d' ' -f1 /proc/loadavg)
     local json="$work/run.json"
     "$load" "$@" -b "127.0.0.1:$port" -d "$duration" --drain-timeout 10 --json --quiet > "$json" 2> "$work/load.err" || true
     local hwm rss
     hwm=$(rss_kb VmHWM)
     rss=$(rss_kb VmRSS)
     stop_broker
-    python3 - "$json" "$round" "$name" "$target" "$hwm" "$rss" >> "$results" <<'PY'
+    python3 - "$json" "$round" "$name" "$target" "$hwm" "$rss" "$la" >> "$results" <<'PY'
 import json, sys
-path, rnd, name, target, hwm, rss = sys.argv[1:]
+path, rnd, name, target, hwm, rss, la = sys.argv[1:]
 try:
     r = json.load(open(path))
 except Exception as e:
-    print(f"{rnd}\t{name}\t{target}\tnan\tnan\tnan\tnan\tnan\tnan\t{hwm}\t{rss}\tnan"); sys.exit(0)
+    print(f"{rnd}\t{name}\t{target}\tnan\tnan\tnan\tnan\tnan\tnan\t{hwm}\t{rss}\tnan\t{la}"); sys.exit(0)
 if r["errors"] or r["aborted"]:
     sys.stderr.write(f"compare.sh: {name} on {target}: {r['errors']} {r['note']}\n")
 print(f"{rnd}\t{name}\t{target}\t{r['receive_rate']:.0f}\t{r['send_rate']:.0f}\t{r['latency']['p50_us']:.1f}\t"
-      f"{r['latency']['p99_us']:.1f}\t{r['lost']}\t{r['cpu']['share']:.2f}\t{hwm}\t{rss}\tnan")
+      f"{r['latency']['p99_us']:.1f}\t{r['lost']}\t{r['cpu']['share']:.2f}\t{hwm}\t{rss}\tnan\t{la}")
 PY
     tail -1 "$results" | tr '\t' ' ' >&2
 }
@@ -166,6 +168,8 @@ PY
 run_storm() {  # round target: RSS per idle connection
     local round=$1 target=$2
     start_broker "$target"
+    local la
+    la=$(cut -d' ' -f1 /proc/loadavg)
     local base
     base=$(rss_kb VmRSS)
     "$load" storm -C "$storm_connections" -d 4 -b "127.0.0.1:$port" --json --quiet > "$work/storm.json" 2>/dev/null &
@@ -184,7 +188,7 @@ run_storm() {  # round target: RSS per idle connection
     stop_broker
     local per="nan"
     [[ $held -eq 1 ]] && per=$(( (rss - base) * 1024 / storm_connections ))
-    echo -e "$round\tstorm-idle-$storm_connections\t$target\tnan\tnan\tnan\tnan\t0\tnan\t$hwm\t$rss\t$per" >> "$results"
+    echo -e "$round\tstorm-idle-$storm_connections\t$target\tnan\tnan\tnan\tnan\t0\tnan\t$hwm\t$rss\t$per\t$la" >> "$results"
     tail -1 "$results" | tr '\t' ' ' >&2
 }
 
@@ -239,6 +243,9 @@ def ratios(name, col):  # median of per-round ratios mqttd/mosquitto
         except (KeyError, ValueError):
             pass
     return f"{statistics.median(out):.2f}" if out else "-"
+loads = sorted(float(r["loadavg"]) for r in rows if r.get("loadavg") not in (None, "", "nan"))
+if loads:
+    print(f"\n1-minute load average at run starts: min {loads[0]:.2f}, median {statistics.median(loads):.2f}, max {loads[-1]:.2f}")
 print()
 head = "| scenario | metric | " + " | ".join(targets) + " | mqttd/mosquitto | relay/mosquitto |"
 print(head)
