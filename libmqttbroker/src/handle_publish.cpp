@@ -245,6 +245,7 @@ detail::send_result engine::impl::send_publish(connection& c, const outgoing_mes
     }
     // MQTT-3.3.2-6 (v5): the Message Expiry Interval sent is what is left of it
     auto& e = shared_encoding ? publish_cache.get(o, c.version, expiry) : publish_cache.single(o, c.version, expiry);
+    stats.publish_encodings = publish_cache.encodings();
     if (e.bytes.empty() || e.bytes.size() > c.maximum_packet_size) return send_result::too_large;  // MQTT-3.1.2-24 (v5)
     out.send(c.id, e.patch(packet_id, dup), o.qos == qos::at_most_once ? delivery::droppable : delivery::required);
     ++stats.messages_sent;

@@ -544,3 +544,33 @@ TEST_P(Publish, MQTT_4_7_3_4_NoNormalisation) {
 
 }  // namespace
 }  // namespace mqtt::broker::test
+
+namespace mqtt::broker::test {
+namespace {
+
+// STYLE.md / issue 3: each outgoing PUBLISH is encoded once per (version, QoS, RETAIN, properties) and shared;
+// only the packet id differs between receivers
+TEST(Publish, FanOutEncodesOncePerVariant) {
+    harness h;
+    std::vector<client> subs;
+    for (int i = 0; i < 10; ++i) {
+        const auto v = i % 2 ? protocol_version::v311 : protocol_version::v5;
+        subs.push_back(h.connected(v, "s" + std::to_string(i)));
+        subs.back().subscribe(1, {{"t", qos::at_least_once}});
+        subs.back().take();
+    }
+    auto pub = h.connected(protocol_version::v5, "pub");
+    const auto before = h.eng.stats().publish_encodings;
+    pub.publish("t", "payload", qos::at_least_once, 1);
+    EXPECT_EQ(h.eng.stats().publish_encodings - before, 2u);
+    for (auto& s : subs) {
+        std::vector<received> keep;
+        auto got = s.publishes(keep);
+        ASSERT_EQ(got.size(), 1u);
+        EXPECT_EQ(text_of(got[0].payload), "payload");
+        EXPECT_EQ(got[0].packet_id, 1);
+    }
+}
+
+}  // namespace
+}  // namespace mqtt::broker::test

@@ -24,6 +24,7 @@ struct statistics {
     std::uint64_t messages_dropped = 0;       // queue full, expired, or too large for the client, total
     std::uint64_t connects_refused = 0;
     std::uint64_t protocol_errors = 0;
+    std::uint64_t publish_encodings = 0;      // outgoing PUBLISH encodings made, total (fan-out shares one per variant)
 };
 
 struct engine_hooks {
