@@ -59,9 +59,10 @@ int main(int argc, char** argv) {
                    "protocol level for --hex/--raw streams without a CONNECT: 4 (3.1.1) or 5")
         ->check(CLI::IsMember({0, 4, 5}));
     std::vector<std::uint16_t> ports;
-    app.add_option("-p,--port", ports, "also decode TCP port N as MQTT (repeatable)");
+    app.add_option("-p,--port", ports, "also decode TCP port N as MQTT (repeatable)")->allow_extra_args(false);
     std::vector<std::uint16_t> tls_ports;
-    app.add_option("--tls-port", tls_ports, "also treat TCP port N as MQTT over TLS (repeatable)");
+    app.add_option("--tls-port", tls_ports, "also treat TCP port N as MQTT over TLS (repeatable)")
+        ->allow_extra_args(false);
     bool no_heuristics = false;
     app.add_flag("--no-heuristics", no_heuristics, "do not look for MQTT CONNECTs on other ports");
     app.add_flag("-v,--verbose", config.output.verbose, "every field, properties, hexdump of malformed packets");
@@ -71,9 +72,11 @@ int main(int argc, char** argv) {
     std::string client_id;
     auto* client_opt = app.add_option("--client-id", client_id, "only connections with this client identifier");
     app.add_option("--topic", config.dissect.filter.topic_filters,
-                   "only PUBLISH/SUBSCRIBE/UNSUBSCRIBE matching this MQTT filter (wildcards allowed; repeatable)");
+                   "only PUBLISH/SUBSCRIBE/UNSUBSCRIBE matching this MQTT filter (wildcards allowed; repeatable)")
+        ->allow_extra_args(false);
     std::vector<std::string> types;
-    app.add_option("--type", types, "only these packet types (names or numbers, comma-separated)");
+    app.add_option("--type", types, "only these packet types (names or numbers, comma-separated)")
+        ->allow_extra_args(false);
     app.add_flag("--stats", config.stats, "print packets and bytes per type, topic and client instead of packets");
     std::uint32_t max_packet = config.dissect.max_packet_size;
     app.add_option("--max-packet-size", max_packet, "larger packets are reported malformed (packet_too_large)");
