@@ -90,19 +90,21 @@ wait_port() {  # up to 5 s
 start_broker() {  # target -> sets broker_pid, port
     local target=$1
     port=$(free_port)
-    case "$target" in
-        mosquitto)
-            cat > "$work/mosquitto.conf" <<CONF
+    # One configuration for both brokers (mqttd reads Mosquitto's format): the same queue and inflight limits, so
+    # neither drops QoS 1 messages that the other would queue. mqttd always sets TCP_NODELAY; Mosquitto needs asking.
+    cat > "$work/common.conf" <<CONF
 listener $port 127.0.0.1
 allow_anonymous true
 max_queued_messages 10000000
 max_inflight_messages 0
-set_tcp_nodelay true
 persistence false
 CONF
+    case "$target" in
+        mosquitto)
+            { cat "$work/common.conf"; echo "set_tcp_nodelay true"; } > "$work/mosquitto.conf"
             "$mosquitto_bin" -c "$work/mosquitto.conf" > "$work/broker.log" 2>&1 &
             ;;
-        mqttd) "$mqttd" -p "$port" > "$work/broker.log" 2>&1 & ;;
+        mqttd) "$mqttd" -c "$work/common.conf" > "$work/broker.log" 2>&1 & ;;
         relay) "$relay" "$port" > "$work/broker.log" 2>&1 & ;;
     esac
     broker_pid=$!

@@ -2,6 +2,8 @@
 // and forwards each PUBLISH byte for byte to the connections subscribed to its topic, answering only what a client
 // needs to keep going (CONNACK, SUBACK, PUBACK/PUBREC/PUBCOMP, PINGRESP). No sessions, no queues beyond the socket
 // buffers, no re-encoding: what any broker must at least do (read, frame, look up, write) and nothing else.
+// Backpressure instead of loss, as a TCP relay has it: while a reader has more than 1 MiB queued, the connections
+// that publish to it are not read (their bytes wait in the kernel, which in turn slows their writers).
 // Not a broker: for measurements only. Usage: mqtt-load-relay PORT
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -34,7 +36,14 @@ Ack ack_for(std::uint16_t packet_id) {
     return a;
 }
 
-constexpr std::size_t qos0_queue_limit = 8U << 20;  // a QoS 0 copy is dropped when a reader is this far behind
+constexpr std::size_t flush_now = 256U << 10;    // write a reader's queue as soon as it holds this much
+constexpr std::size_t high_water = 1U << 20;     // a publisher is paused while one of its readers holds more
+constexpr std::size_t low_water = 256U << 10;    // and resumed once that reader is below this
+
+struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
 
 struct connection {
     tools::unique_fd fd;
@@ -43,6 +52,7 @@ struct connection {
     std::vector<std::string> filters;
     bool dirty = false;
     bool dead = false;
+    bool paused = false;  // a reader of its publishes is too far behind: leave its bytes unread
 };
 
 class relay {
@@ -58,6 +68,11 @@ public:
             for (auto* c : dirty) {
                 c->dirty = false;
                 flush(*c);
+            }
+            if (resume_) resume();
+            if (routes_stale_) {
+                routes_.clear();
+                routes_stale_ = false;
             }
             for (auto* c : dead_) conns_.erase(c->fd.get());
             dead_.clear();
@@ -83,8 +98,21 @@ private:
         if (!c.dead && (ev & EPOLLOUT)) flush(c);
     }
 
+    void resume() {
+        resume_ = false;
+        std::vector<connection*> paused;
+        paused.swap(paused_);
+        for (auto* c : paused) {
+            if (c->dead) continue;
+            c->paused = false;
+            if (!process(*c)) close(*c);
+            else if (!c->paused) read_all(*c);  // edge-triggered: nothing tells us again about bytes already there
+        }
+    }
+
     void read_all(connection& c) {
         for (;;) {
+            if (c.paused || c.dead) return;
             auto buf = c.rx.writable(64 * 1024);
             const ssize_t n = ::read(c.fd.get(), buf.data(), buf.size());
             if (n > 0) {
@@ -110,12 +138,31 @@ private:
             if (in.size() < size) return true;
             const auto packet = in.first(size);
             if (fh->type == codec::packet_type::publish) {
+                if (must_wait(packet, *fh)) {
+                    c.paused = true;
+                    paused_.push_back(&c);
+                    return true;
+                }
                 if (!forward(c, packet, *fh)) return false;
             } else if (!control(c, packet)) {
                 return false;
             }
             c.rx.consume(size);
         }
+    }
+
+    static std::string_view topic_of(std::span<const std::byte> packet, const codec::fixed_header& fh) {
+        const std::byte* body = packet.data() + fh.header_size;
+        if (fh.remaining_length < 2) return {};
+        const std::size_t len = (std::to_integer<std::size_t>(body[0]) << 8) | std::to_integer<std::size_t>(body[1]);
+        if (fh.remaining_length < 2 + len) return {};
+        return {reinterpret_cast<const char*>(body + 2), len};
+    }
+
+    bool must_wait(std::span<const std::byte> packet, const codec::fixed_header& fh) {
+        for (auto* s : subscribers(topic_of(packet, fh)))
+            if (!s->dead && s->tx.size() > high_water) return true;
+        return false;
     }
 
     bool forward(connection& c, std::span<const std::byte> packet, const codec::fixed_header& fh) {
@@ -134,9 +181,9 @@ private:
         }
         for (auto* s : subscribers(topic)) {
             if (s->dead || s->version != c.version) continue;  // same bytes only make sense for the same version
-            if (qos == 0 && s->tx.size() > qos0_queue_limit) continue;
             s->tx.append(packet);
-            mark(*s);
+            if (s->tx.size() >= flush_now) flush(*s);
+            else mark(*s);
         }
         return true;
     }
@@ -174,7 +221,7 @@ private:
     }
 
     const std::vector<connection*>& subscribers(std::string_view topic) {
-        auto it = routes_.find(std::string(topic));
+        auto it = routes_.find(topic);
         if (it != routes_.end()) return it->second;
         std::vector<connection*> list;
         for (auto& [fd, c] : conns_)
@@ -208,6 +255,7 @@ private:
             else if (n < 0 && errno == EAGAIN) return;
             else return close(c);
         }
+        if (!paused_.empty() && c.tx.size() < low_water) resume_ = true;
     }
 
     void close(connection& c) {
@@ -215,15 +263,18 @@ private:
         c.dead = true;
         loop_.remove(c.fd.get());
         ::shutdown(c.fd.get(), SHUT_RDWR);
-        routes_.clear();
+        routes_stale_ = true;  // cleared after this iteration: a forward() may be walking a route right now
         dead_.push_back(&c);
     }
 
     tools::event_loop loop_;
     tools::unique_fd listener_;
     std::unordered_map<int, std::unique_ptr<connection>> conns_;
-    std::unordered_map<std::string, std::vector<connection*>> routes_;
+    std::unordered_map<std::string, std::vector<connection*>, string_hash, std::equal_to<>> routes_;
     std::vector<connection*> dirty_;
+    std::vector<connection*> paused_;
+    bool resume_ = false;
+    bool routes_stale_ = false;
     std::vector<connection*> dead_;
 };
 
