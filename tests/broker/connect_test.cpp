@@ -21,6 +21,9 @@ TEST_P(Connect, MQTT_3_1_4_4_AcceptedWithConnackSuccess) {
     EXPECT_FALSE(ack->session_present);
     EXPECT_EQ(h.eng.version_of(c.id()), v());
     EXPECT_EQ(h.eng.stats().clients_connected, 1u);
+    // MQTT-3.1.2-28 (v5): no Response Information unless requested; MQTT-4.12.0-6 (v5): no Authentication Method
+    EXPECT_FALSE(ack->properties.find(property_id::response_information));
+    EXPECT_FALSE(ack->properties.find(property_id::authentication_method));
 }
 
 // MQTT-3.12.4-1 (v3.1.1 and v5)
@@ -86,6 +89,11 @@ TEST(ConnectV311, MQTT_3_1_4_1_MalformedConnectClosesWithoutConnack) {
     h.eng.on_decode_error(c.id(), codec::error{codec::errc::invalid_connect_flags, 9}, h.now);
     EXPECT_TRUE(c.take().empty());
     EXPECT_TRUE(c.closed());  // MQTT-3.1.2-3 (v3.1.1)
+    // the same path for 5.0: MQTT-3.1.2-3 (v5) reserved flag, MQTT-3.1.4-1 (v5) non-conforming CONNECT closed
+    auto c5 = h.open(protocol_version::v5);
+    h.eng.on_decode_error(c5.id(), codec::error{codec::errc::invalid_connect_flags, 9}, h.now);
+    EXPECT_TRUE(c5.take().empty());
+    EXPECT_TRUE(c5.closed());
 }
 
 // MQTT-3.1.0-1 via connect_expected: anything before CONNECT closes, nothing is sent (MQTT-3.14.0-1 v5)
@@ -150,7 +158,7 @@ TEST_P(Connect, MQTT_3_1_3_9_TooLongClientIdRefused) {
     ASSERT_EQ(got.size(), 1u);
     auto ack = as<codec::connack_view>(got[0]);
     ASSERT_NE(ack, nullptr);
-    EXPECT_EQ(ack->reason, reason_code::client_identifier_not_valid);
+    EXPECT_EQ(ack->reason, reason_code::client_identifier_not_valid);  // MQTT-3.2.2-8 (v5): a Table 3-1 code
     EXPECT_FALSE(ack->session_present);  // MQTT-3.2.2-6 (v5)
     EXPECT_TRUE(c.closed());             // MQTT-3.2.2-7 (v5)
 }

@@ -8,6 +8,7 @@ class Publish : public both_versions {};
 INSTANTIATE_TEST_SUITE_P(Both, Publish, ::testing::Values(protocol_version::v311, protocol_version::v5), version_name);
 
 // MQTT-3.8.4-1, MQTT-3.8.4-2 (v3.1.1 and v5): SUBACK with the SUBSCRIBE's id; MQTT-3.9.3-1: codes in order
+// MQTT-3.8.4-4, MQTT-3.8.4-5 (v3.1.1) and MQTT-3.8.4-5, MQTT-3.8.4-6, MQTT-3.8.4-7 (v5): one code per filter, one SUBACK
 TEST_P(Publish, MQTT_3_8_4_1_SubackPerSubscribe) {
     harness h;
     auto c = h.connected(v(), "sub");
@@ -150,7 +151,7 @@ TEST_P(Publish, MQTT_4_3_3_4_OutboundQos2Flow) {
 }
 
 // MQTT-3.3.5-1 (v3.1.1), MQTT-3.3.4-2 (v5): overlapping subscriptions: one copy at the highest QoS
-// MQTT-3.3.4-3/4 (v5): carrying every Subscription Identifier
+// MQTT-3.3.4-3, MQTT-3.3.4-4 (v5): carrying every Subscription Identifier
 TEST_P(Publish, MQTT_3_3_4_2_OverlappingSubscriptionsOneCopyMaxQos) {
     harness h;
     auto sub = h.connected(v(), "sub");
@@ -251,7 +252,7 @@ TEST(PublishV5, MQTT_3_8_3_3_NoLocal) {
     EXPECT_EQ(other.publishes(keep).size(), 1u);
 }
 
-// MQTT-3.3.2-4/15/16/17/18/20 (v5): PFI, Response Topic, Correlation Data, User Properties (in order) and
+// MQTT-3.3.2-4, MQTT-3.3.2-15, MQTT-3.3.2-16, MQTT-3.3.2-17, MQTT-3.3.2-18, MQTT-3.3.2-20 (v5): PFI, Response Topic, Correlation Data, User Properties (in order) and
 // Content Type reach the subscriber unchanged; Topic Alias is not forwarded
 TEST(PublishV5, MQTT_3_3_2_17_PropertiesPassedThroughInOrder) {
     harness h;
@@ -321,7 +322,8 @@ TEST(PublishV5, MQTT_3_3_2_12_TopicAliases) {
     auto got = sub.publishes(keep);
     ASSERT_EQ(got.size(), 2u);
     EXPECT_EQ(got[1].topic, "long/topic/name");
-    EXPECT_FALSE(got[1].properties.find(property_id::topic_alias));  // MQTT-3.1.2-27 (v5): we send no aliases
+    // MQTT-3.1.2-26, MQTT-3.1.2-27, MQTT-3.3.2-11 (v5): the server sends no Topic Alias at all
+    EXPECT_FALSE(got[1].properties.find(property_id::topic_alias));
     pub.publish("x", "3", qos::at_most_once, 0, false, {property::number(property_id::topic_alias, 11)});
     auto d = pub.take();
     ASSERT_EQ(d.size(), 1u);

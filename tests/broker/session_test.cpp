@@ -217,7 +217,7 @@ TEST(SessionV5, MQTT_3_1_2_8_DisconnectWithWill) {
     EXPECT_EQ(users, (std::vector<std::string>{"b", "a"}));
 }
 
-// MQTT-3.1.2-8 (v5): will delay; MQTT-3.1.3-9 (v5): a reconnect within the delay cancels it
+// MQTT-3.1.2-7, MQTT-3.1.2-8 (v5): the will is kept with the session over the delay; MQTT-3.1.3-9 (v5): a reconnect cancels it
 TEST(SessionV5, MQTT_3_1_3_9_WillDelayCancelledByReconnect) {
     harness h;
     auto watcher = h.connected(protocol_version::v5, "watcher");

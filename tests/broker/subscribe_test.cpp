@@ -35,7 +35,7 @@ TEST_P(Subscribe, MQTT_3_3_1_6_RetainedSentOnSubscribe) {
     EXPECT_EQ(h.eng.stats().retained_messages, 2u);
 }
 
-// MQTT-3.3.1-10/11 (v3.1.1), MQTT-3.3.1-6/7 (v5): empty retained payload is forwarded and deletes
+// MQTT-3.3.1-10, MQTT-3.3.1-11 (v3.1.1), MQTT-3.3.1-6, MQTT-3.3.1-7 (v5): empty retained payload is forwarded and deletes
 TEST_P(Subscribe, MQTT_3_3_1_10_EmptyRetainedDeletes) {
     harness h;
     auto pub = h.connected(v(), "pub");
@@ -66,7 +66,7 @@ TEST(SubscribeV311, MQTT_3_3_1_7_Qos0RetainedReplaces) {
     EXPECT_EQ(text_of(got[0].payload), "new");
 }
 
-// MQTT-3.8.4-3 (v3.1.1), MQTT-3.8.4-3/4 (v5): an identical filter replaces the subscription and, with
+// MQTT-3.8.4-3 (v3.1.1), MQTT-3.8.4-3, MQTT-3.8.4-4 (v5): an identical filter replaces the subscription and, with
 // Retain Handling 0, re-sends retained messages; MQTT-3.3.1-10 (v5): RH 1 only for new; MQTT-3.3.1-11: RH 2 never
 TEST_P(Subscribe, MQTT_3_8_4_3_ResubscribeReplaces) {
     harness h;
@@ -94,7 +94,8 @@ TEST_P(Subscribe, MQTT_3_8_4_3_ResubscribeReplaces) {
     }
 }
 
-// MQTT-3.10.4-1/4/5/6 (v3.1.1 and v5), MQTT-3.11.3-1/2 (v5): literal match, one UNSUBACK, codes in order
+// MQTT-3.10.4-1, MQTT-3.10.4-4, MQTT-3.10.4-5, MQTT-3.10.4-6 (v3.1.1 and v5): literal match, one UNSUBACK
+// MQTT-3.11.3-1, MQTT-3.11.3-2 (v5): codes in order, from Table 3-9
 TEST_P(Subscribe, MQTT_3_10_4_5_UnsubackAlwaysSent) {
     harness h;
     auto c = h.connected(v(), "c");
@@ -215,6 +216,83 @@ TEST(SubscribeV5, MQTT_4_8_2_6_ErrorAckNotRedistributed) {
     who.puback(ga.empty() ? gb[0].packet_id : ga[0].packet_id, reason_code::unspecified_error);
     EXPECT_TRUE(a.publishes(ka).empty());
     EXPECT_TRUE(b.publishes(kb).empty());
+}
+
+}  // namespace
+}  // namespace mqtt::broker::test
+
+namespace mqtt::broker::test {
+namespace {
+
+struct refuse_all final : authorizer {
+    bool can_publish(const client_identity&, std::string_view) override { return true; }
+    bool can_subscribe(const client_identity&, std::string_view) override { return false; }
+    bool can_receive(const client_identity&, std::string_view) override { return true; }
+};
+
+// MQTT-3.9.2-1, MQTT-3.9.2-2 (v5): SUBACK drops its Reason String rather than exceed the Maximum Packet Size;
+// MQTT-3.11.2-1, MQTT-3.11.2-2 (v5): UNSUBACK stays within it too; MQTT-3.2.2-19, MQTT-3.2.2-20 (v5): the CONNACK
+// (no reason string, no user properties) fits
+TEST(SubscribeV5, MQTT_3_9_2_1_SubackReasonStringDroppedWhenTooLarge) {
+    refuse_all rules;
+    harness h(config{}, engine_hooks{nullptr, &rules, nullptr});
+    connect_options small;
+    small.properties = {property::number(property_id::maximum_packet_size, 12)};
+    auto c = h.open(protocol_version::v5);
+    c.connect("small", small);
+    auto got = c.take();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_LE(got[0].bytes->size(), 12u);
+    c.subscribe(1, {{"a"}});
+    got = c.take();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_LE(got[0].bytes->size(), 12u);
+    auto ack = as<codec::suback_view>(got[0]);
+    ASSERT_NE(ack, nullptr);
+    EXPECT_EQ(*ack->reason_codes.begin(), reason_code::not_authorized);
+    EXPECT_FALSE(ack->properties.find(property_id::reason_string));
+    c.unsubscribe(2, {"a"});
+    got = c.take();
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_LE(got[0].bytes->size(), 12u);
+
+    auto roomy = h.connected(protocol_version::v5, "roomy");
+    roomy.subscribe(1, {{"a"}});
+    got = roomy.take();
+    EXPECT_TRUE(as<codec::suback_view>(got[0])->properties.find(property_id::reason_string));
+}
+
+// MQTT-4.8.2-4 (v5): a QoS 2 message cut off by a broken connection is completed to the same shared member;
+// MQTT-4.8.2-5 (v5): it is not handed to another member
+TEST(SubscribeV5, MQTT_4_8_2_4_SharedQos2CompletedToSameMember) {
+    harness h;
+    connect_options o;
+    o.clean_start = false;
+    o.properties = {property::number(property_id::session_expiry_interval, 100)};
+    auto a = h.connected(protocol_version::v5, "a", o);
+    auto b = h.connected(protocol_version::v5, "b", o);
+    a.subscribe(1, {{"$share/g/t", qos::exactly_once}});
+    b.subscribe(1, {{"$share/g/t", qos::exactly_once}});
+    a.take();
+    b.take();
+    auto pub = h.connected(protocol_version::v5, "pub");
+    pub.publish("t", "job", qos::exactly_once, 1);
+    std::vector<received> ka, kb;
+    auto ga = a.publishes(ka);
+    auto gb = b.publishes(kb);
+    ASSERT_EQ(ga.size() + gb.size(), 1u);
+    const bool to_a = !ga.empty();
+    const auto id = to_a ? ga[0].packet_id : gb[0].packet_id;
+    (to_a ? a : b).drop();
+    auto& other = to_a ? b : a;
+    EXPECT_TRUE(other.publishes(to_a ? kb : ka).empty());
+    auto back = h.connected(protocol_version::v5, to_a ? "a" : "b", o);
+    std::vector<received> kk;
+    auto again = back.publishes(kk);
+    ASSERT_EQ(again.size(), 1u);
+    EXPECT_TRUE(again[0].dup);
+    EXPECT_EQ(again[0].packet_id, id);
+    EXPECT_TRUE(other.publishes(to_a ? kb : ka).empty());
 }
 
 }  // namespace
