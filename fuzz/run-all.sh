@@ -4,12 +4,15 @@
 # docs/fuzzing.md explains the targets, the corpora and how to run a longer campaign.
 #
 #   fuzz/run-all.sh [--seconds N] [--targets "fuzz_decode fuzz_topic"] [--build-dir DIR] [--merge] [--seed]
-#                   [--build-only] [-- extra libFuzzer flags]
+#                   [--minimize] [--build-only] [-- extra libFuzzer flags]
 #
 #   --seconds N   time per target (default 20)
 #   --merge       afterwards, merge what the run found into fuzz/corpus/<target>/ (coverage-increasing inputs
 #                 only, libFuzzer -merge=1), files renamed to the SHA-256 of their content
 #   --seed        first regenerate seeds: golden packets into fuzz/corpus, capture packets merged likewise
+#   --minimize    afterwards, rebuild fuzz/corpus/<target>/ as: the golden seeds, the regressions listed in
+#                 fuzz/regressions.txt, and a set-cover-minimal subset (-set_cover_merge=1) of the old corpus and
+#                 of what this and earlier runs found in DIR/corpus/<target>/
 #   --build-only  configure and build, run nothing
 # New inputs of a run go to DIR/corpus/<target>/ (kept between runs); crashes to DIR/artifacts/<target>/;
 # the libFuzzer output to DIR/logs/<target>.log. MQTT_FUZZ_CXX overrides the compiler (clang++-16).
@@ -19,6 +22,7 @@ seconds=20
 targets=""
 build="$root/build-fuzz"
 merge=0
+minimize=0
 seed=0
 build_only=0
 extra=()
@@ -29,6 +33,7 @@ while (($#)); do
     --build-dir) build=$2; shift 2 ;;
     --merge) merge=1; shift ;;
     --seed) seed=1; shift ;;
+    --minimize) minimize=1; shift ;;
     --build-only) build_only=1; shift ;;
     --) shift; extra=("$@"); break ;;
     *) echo "run-all.sh: unknown argument $1" >&2; exit 2 ;;
@@ -79,6 +84,26 @@ merge_into_corpus() {
   rm -rf "$tmp"
 }
 
+# Rebuilds fuzz/corpus/$1: golden seeds + listed regressions + a minimal cover of the rest.
+minimize_corpus() {
+  local t=$1 keep all r before
+  keep=$(mktemp -d)
+  all=$(mktemp -d)
+  python3 "$root/fuzz/seeds/make_seeds.py" --out "$keep" --staging "$all" --captures /nonexistent >/dev/null 2>&1
+  find "$keep" -mindepth 2 -type f ! -path "$keep/$t/*" -delete
+  mkdir -p "$keep/$t"
+  while read -r rt rh _; do
+    [ "$rt" = "$t" ] && [ -f "$root/fuzz/corpus/$t/$rh" ] && cp "$root/fuzz/corpus/$t/$rh" "$keep/$t/"
+  done < <(grep -v '^#' "$root/fuzz/regressions.txt")
+  before=$(ls "$root/fuzz/corpus/$t" | wc -l)
+  "$build/fuzz/$t" -set_cover_merge=1 "${flags[@]}" "$keep/$t" "$root/fuzz/corpus/$t" "$build/corpus/$t" \
+    >"$build/logs/$t.minimize.log" 2>&1
+  rm -rf "${root:?}/fuzz/corpus/$t"
+  import_by_sha256 "$keep/$t" "$root/fuzz/corpus/$t"
+  echo "minimized fuzz/corpus/$t: $before -> $(ls "$root/fuzz/corpus/$t" | wc -l) files"
+  rm -rf "$keep" "$all"
+}
+
 mkdir -p "$build/logs"
 if ((seed)); then
   staging=$(mktemp -d)
@@ -111,6 +136,7 @@ for t in "${available[@]}"; do
   execs=$(grep -oE "stat::number_of_executed_units: [0-9]+" "$log" | awk '{print $2}' || true)
   summary+=("$(printf '%-18s %-6s execs=%-10s %s' "$t" "$result" "${execs:-?}" "${cov:-}")")
   if ((merge)) && [ "$result" = ok ]; then merge_into_corpus "$t" "$work"; fi
+  if ((minimize)) && [ "$result" = ok ]; then minimize_corpus "$t"; fi
 done
 printf '%s\n' "${summary[@]}"
 exit $status

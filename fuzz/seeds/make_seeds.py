@@ -158,6 +158,51 @@ TOPIC_PAIRS = [("a/b", "a/b"), ("a/+", "a/b"), ("#", "a"), ("+/#", "$SYS/x"), ("
                ("+/tennis/#", "sport/tennis"), ("$SYS/#", "$SYS/broker"), ("seg/utf8/+", "seg/utf8/é漢"),
                ("a/+/c", "a//c"), ("$share//a", "a"), ("$share/g", "g"), ("a#", "a+"), ("", "")]
 
+# fuzz_engine scripts (fuzz_engine.cpp): byte 0 = config bits, then opcode + arguments. Opcodes: 0 raw bytes,
+# 1 CONNECT, 2 SUBSCRIBE, 3 PUBLISH, 4 ack, 5 UNSUBSCRIBE, 6 PINGREQ, 7 DISCONNECT, 8 time, 9 drop, 10 reconnect.
+# Topic argument: byte (bit 7 $share/g/, bit 6 allow wildcards in names, bits 0-1 levels - 1) then one byte per
+# level indexing a, b, c, $x, +, #, "", a.
+def engine_scripts():
+    A, B, C, DOLLAR, PLUS, HASH = 0, 1, 2, 3, 4, 5
+    def connect(slot, v5, client, clean=True, will=None, props=0):
+        flags = (1 if v5 else 0) | (2 if clean else 0)
+        out = [1, slot]
+        if will is not None:
+            flags |= 4 | (will[1] << 4)
+        out += [flags, (client << 4) | props]
+        if will is not None:
+            out += will[0]
+        return out
+    def topic(*levels, share=False):
+        return [(0x80 if share else 0) | (len(levels) - 1)] + list(levels)
+    def subscribe(slot, filt, qos=1, pid=0):
+        return [2, slot, 0] + filt + [qos, pid]
+    def publish(slot, name, qos=0, retain=False, pid=0):
+        b = qos | (4 if retain else 0)
+        return [3, slot, b] + name + ([pid] if qos else [])
+    scripts = [
+        # v5 subscriber c0 on a/+, v3.1.1 publisher c1 to a/b at QoS 1, acks, time, disconnects
+        [0] + connect(0, True, 0) + connect(1, False, 1) + subscribe(0, topic(A, PLUS)) +
+        publish(1, topic(A, B), qos=1) + [4, 0, 0, 0] + [8, 0x81] + [7, 0, 0] + [7, 1, 0],
+        # retained message, late subscriber with #, QoS 2 flow, will on network drop
+        [0] + connect(1, False, 1, will=(topic(B, C), 1)) + publish(1, topic(A, B, C), qos=2, retain=True) +
+        [4, 1, 2, 0] + connect(0, True, 0) + subscribe(0, topic(HASH), qos=2) + [4, 0, 1, 0] + [4, 0, 3, 0] +
+        [9, 1] + [8, 0x90],
+        # shared subscription, $ topics, session resumption (clean start 0), keep-alive timeout
+        [0x01] + connect(0, True, 0, clean=False, props=0x4F) + subscribe(0, topic(PLUS, B, share=True)) +
+        subscribe(2, topic(DOLLAR, HASH)) + [9, 0] + publish(1, topic(A, B), qos=1) + connect(0, True, 0, clean=False) +
+        [8, 0xFF] + [8, 0xFF],
+        # raw bytes: a v3.1.1 CONNECT, then garbage
+        [0x40, 0, 0, len(connect_bytes())] + list(connect_bytes()) + [0, 0, 4, 0x30, 0xFF, 0xFF, 0x01],
+        # limits: topic aliases and small maximum packet size on the client side
+        [0x03] + connect(0, True, 0, props=0x80) + subscribe(0, topic(A, HASH)) +
+        publish(1, topic(A, B)) + publish(1, topic(A, B)) + publish(1, topic(A, C, B), qos=1) + [10, 0] + [10, 1],
+    ]
+    return [bytes(x) for x in scripts]
+
+def connect_bytes():
+    return connect(4, client_id="r")
+
 # --- capture reading -----------------------------------------------------------------------------------------
 
 def read_pcap(data):
@@ -378,6 +423,9 @@ def main():
     for lengths in ([0x7F], [0x80, 0x01], [0xFF, 0x7F], [0x80, 0x80, 0x01], [0xFF, 0xFF, 0xFF, 0x7F],
                     [0xFF, 0xFF, 0xFF, 0xFF, 0x7F], [0x80, 0x00]):
         gold.add("fuzz_fixed_header", bytes([0x30] + lengths))
+
+    for script in engine_scripts():
+        gold.add("fuzz_engine", script)
 
     cap = writer(args.staging or args.out)
     if os.path.isdir(args.captures):
