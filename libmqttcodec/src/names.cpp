@@ -141,6 +141,7 @@ std::string_view name(errc e) noexcept {
     case errc::topic_alias_missing: return "empty topic without a topic alias";
     case errc::empty_subscription_list: return "no topic filters";
     case errc::invalid_subscription_options: return "invalid subscription options";
+    case errc::invalid_subscription_option_value: return "subscription option QoS 3 or Retain Handling 3";
     case errc::no_local_on_shared_subscription: return "No Local on a shared subscription";
     case errc::invalid_reason_code: return "reason code not allowed on this packet";
     case errc::malformed_property: return "malformed property";
@@ -163,7 +164,8 @@ reason_code to_reason_code(errc e) noexcept {
     case errc::duplicate_property:
     case errc::invalid_property_value:
     case errc::missing_authentication_method:
-    case errc::empty_subscription_list: return reason_code::protocol_error;
+    case errc::empty_subscription_list:
+    case errc::invalid_subscription_option_value: return reason_code::protocol_error;
     case errc::invalid_topic_name: return reason_code::topic_name_invalid;
     case errc::invalid_topic_filter: return reason_code::topic_filter_invalid;
     case errc::incomplete:

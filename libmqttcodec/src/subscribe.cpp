@@ -64,12 +64,15 @@ result<packet_view> decode_subscribe(reader& in, protocol_version v) noexcept {
         MQTT_TRY(filter, read_topic_filter(in));
         const std::size_t options_at = in.offset();
         MQTT_TRY(b, in.u8());
-        // MQTT-3.8.3-4 (v3.1.1): bits 7-2 reserved. MQTT-3.8.3-5 (v5): bits 7-6 reserved, QoS 3 and
-        // Retain Handling 3 are malformed.
-        const std::uint8_t reserved = v == protocol_version::v5 ? 0xC0 : 0xFC;
+        // MQTT-3.8.3-4 (v3.1.1): bits 7-2 reserved and QoS 3 are malformed. MQTT-3.8.3-5 (v5): bits 7-6 reserved
+        // are malformed; Maximum QoS 3 and Retain Handling 3 are protocol errors (section 3.8.3.1).
+        const bool v5 = v == protocol_version::v5;
+        const std::uint8_t reserved = v5 ? 0xC0 : 0xFC;
         const auto o = options_from_byte(b);
-        if ((b & reserved) != 0 || static_cast<std::uint8_t>(o.max_qos) == 3 || o.retain_handling == 3)
+        const bool bad_value = static_cast<std::uint8_t>(o.max_qos) == 3 || o.retain_handling == 3;
+        if ((b & reserved) != 0 || (bad_value && !v5))
             return in.fail_at(errc::invalid_subscription_options, options_at);
+        if (bad_value) return in.fail_at(errc::invalid_subscription_option_value, options_at);
         // MQTT-3.8.3-4 (v5): No Local on a shared subscription is a protocol error.
         if (o.no_local && parse_shared_subscription(filter))
             return in.fail_at(errc::no_local_on_shared_subscription, filter_at);

@@ -324,6 +324,7 @@ TEST(Errors, ToReasonCode) {
         {errc::topic_alias_missing, reason_code::protocol_error},
         {errc::empty_subscription_list, reason_code::protocol_error},
         {errc::invalid_subscription_options, reason_code::malformed_packet},
+        {errc::invalid_subscription_option_value, reason_code::protocol_error},
         {errc::no_local_on_shared_subscription, reason_code::protocol_error},
         {errc::invalid_reason_code, reason_code::malformed_packet},
         {errc::malformed_property, reason_code::malformed_packet},

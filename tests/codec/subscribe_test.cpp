@@ -122,13 +122,21 @@ TEST(SubscribeV311, MQTT_3_8_3_4_RequestedQosReservedBits) {
     }
 }
 
-// MQTT-3.8.3-5 (v5): subscription options bits 7-6 are reserved (Malformed Packet). QoS 3 and Retain Handling 3
-// are refused too (section 3.8.3.1).
+// MQTT-3.8.3-5 (v5): subscription options bits 7-6 are reserved (Malformed Packet).
 TEST(SubscribeV5, MQTT_3_8_3_5_SubscriptionOptionsReservedBits) {
-    for (std::string_view options : {"40", "80", "c0", "03", "30"}) {
+    for (std::string_view options : {"40", "80", "c0"}) {
         SCOPED_TRACE(options);
         EXPECT_TRUE(decode_fails(packet(0x82, "0001 00 0001 61 " + std::string(options)), protocol_version::v5,
                                  errc::invalid_subscription_options, 8, reason_code::malformed_packet));
+    }
+}
+
+// Section 3.8.3.1 (v5): Maximum QoS 3 and Retain Handling 3 are Protocol Errors, not malformed.
+TEST(SubscribeV5, QosOrRetainHandling3IsProtocolError) {
+    for (std::string_view options : {"03", "30", "33"}) {
+        SCOPED_TRACE(options);
+        EXPECT_TRUE(decode_fails(packet(0x82, "0001 00 0001 61 " + std::string(options)), protocol_version::v5,
+                                 errc::invalid_subscription_option_value, 8, reason_code::protocol_error));
     }
 }
 

@@ -34,7 +34,8 @@ enum class errc : std::uint8_t {
     invalid_topic_filter,          // wildcard misplaced or empty (MQTT-4.7.1-1 ...)
     topic_alias_missing,           // v5 PUBLISH with an empty topic and no Topic Alias (0x82)
     empty_subscription_list,       // SUBSCRIBE/UNSUBSCRIBE without any filter (MQTT-3.8.3-3, MQTT-3.10.3-2)
-    invalid_subscription_options,  // reserved bits set or Retain Handling 3 (MQTT-3.8.3-5 ...)
+    invalid_subscription_options,  // reserved bits set; QoS 3 in 3.1.1 (MQTT-3.8.3-4 v3.1.1, MQTT-3.8.3-5 v5)
+    invalid_subscription_option_value,  // v5 Maximum QoS 3 or Retain Handling 3: protocol error (section 3.8.3.1)
     no_local_on_shared_subscription,  // MQTT-3.8.3-4 (v5): protocol error
     invalid_reason_code,           // a code that packet may not carry (reason-codes.md tables)
     malformed_property,            // unknown identifier or value runs past the property length
