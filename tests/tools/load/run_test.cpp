@@ -25,6 +25,7 @@ namespace {
 
 constexpr const char* mosquitto_path = MQTT_LOAD_MOSQUITTO;
 constexpr const char* mqttd_path = MQTT_LOAD_MQTTD;
+constexpr const char* relay_path = MQTT_LOAD_RELAY;
 
 std::uint16_t free_port() {
     auto fd = mqtt::tools::listen_tcp({"127.0.0.1", 0});
@@ -287,4 +288,24 @@ TEST(LoadRunMqttd, FanInQos1NoLoss) {
     pairs.qos = mqtt::codec::qos::exactly_once;
     pairs.count = 600;
     expect_complete(run(pairs), 600, 1);
+}
+
+TEST(LoadRunRelay, EveryScenarioShapeNoLoss) {
+    if (std::string_view(relay_path).empty() || !std::filesystem::exists(relay_path))
+        GTEST_SKIP() << "mqtt-load-relay is not part of this build";
+    const auto port = free_port();
+    broker_process relay({relay_path, std::to_string(port)}, port);
+    ASSERT_TRUE(relay.started()) << relay_path << " did not start on port " << port;
+    auto fan_out = base_options(port);
+    fan_out.scenario = scenario_kind::fan_out;
+    fan_out.subscribers = 4;
+    fan_out.count = 5000;  // QoS 0: the relay applies backpressure instead of dropping
+    expect_complete(run(fan_out), 5000, 4);
+    auto pairs = base_options(port);
+    pairs.scenario = scenario_kind::pairs;
+    pairs.pairs = 4;
+    pairs.qos = mqtt::codec::qos::at_least_once;
+    pairs.version = mqtt::codec::protocol_version::v5;
+    pairs.count = 4000;
+    expect_complete(run(pairs), 4000, 1);
 }
