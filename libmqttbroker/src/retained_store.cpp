@@ -1,21 +1,9 @@
 #include "retained_store.hpp"
+#include "topic_level.hpp"
 
 namespace mqtt::broker::detail {
 
 namespace {
-std::string_view next_level(std::string_view& rest, bool& last) noexcept {
-    const auto slash = rest.find('/');
-    if (slash == std::string_view::npos) {
-        const auto level = rest;
-        rest = {};
-        last = true;
-        return level;
-    }
-    const auto level = rest.substr(0, slash);
-    rest.remove_prefix(slash + 1);
-    last = false;
-    return level;
-}
 bool is_dollar(std::string_view level) noexcept { return !level.empty() && level[0] == '$'; }
 }  // namespace
 

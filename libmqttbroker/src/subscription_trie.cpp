@@ -1,25 +1,9 @@
 #include "subscription_trie.hpp"
+#include "topic_level.hpp"
 
 #include <algorithm>
 
 namespace mqtt::broker::detail {
-
-namespace {
-// Splits the first level off `rest`: returns it and leaves the remainder in `rest`; `last` says no '/' followed.
-std::string_view next_level(std::string_view& rest, bool& last) noexcept {
-    const auto slash = rest.find('/');
-    if (slash == std::string_view::npos) {
-        const auto level = rest;
-        rest = {};
-        last = true;
-        return level;
-    }
-    const auto level = rest.substr(0, slash);
-    rest.remove_prefix(slash + 1);
-    last = false;
-    return level;
-}
-}  // namespace
 
 subscription_trie::subscription_trie() = default;
 subscription_trie::~subscription_trie() = default;
