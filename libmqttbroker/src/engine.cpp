@@ -37,9 +37,12 @@ engine::impl::impl(const config& c, transport& t, engine_hooks h) : cfg(c), out(
 void engine::impl::on_connect(connection_id id, const peer_info& peer, time_point now) {
     auto c = std::make_unique<connection>();
     c->id = id;
-    c->address.assign(peer.address);
-    c->listener.assign(peer.listener);
-    c->certificate_common_name.assign(peer.certificate_common_name);
+    if (hooks.authentication != nullptr) {
+        c->auth = std::make_unique<detail::auth_context>();
+        c->auth->address.assign(peer.address);
+        c->auth->listener.assign(peer.listener);
+        c->auth->certificate_common_name.assign(peer.certificate_common_name);
+    }
     c->connected_at = now;
     c->last_packet = now;
     connections[id] = std::move(c);

@@ -33,11 +33,6 @@ struct timer {
     friend bool operator>(const timer& a, const timer& b) noexcept { return a.at > b.at; }
 };
 
-struct string_hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
 enum class send_result : std::uint8_t { sent, too_large, expired };
 
 }  // namespace detail
@@ -111,7 +106,8 @@ struct engine::impl {
     statistics stats;
 
     std::unordered_map<connection_id, std::unique_ptr<detail::connection>> connections;
-    std::unordered_map<std::string, std::unique_ptr<detail::session>, detail::string_hash, std::equal_to<>> sessions;
+    // Keyed by a view of the session's own client_id (never changed once created): no second copy per session.
+    std::unordered_map<std::string_view, std::unique_ptr<detail::session>> sessions;
     std::unordered_map<std::uint64_t, detail::session*> sessions_by_uid;
     std::uint64_t next_session_uid = 1;
     std::uint64_t next_assigned_id = 1;

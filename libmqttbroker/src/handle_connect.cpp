@@ -93,7 +93,7 @@ void engine::impl::handle_connect(connection& c, const codec::connect_view& p, t
         }
     }
 
-    const peer_info peer{c.address, c.listener, c.certificate_common_name};
+    const peer_info peer = c.auth ? c.auth->peer() : peer_info{};
     const connect_credentials who{r.client_id, r.username ? std::optional<std::string_view>(*r.username) : std::nullopt,
                                   p.password, peer};
     if (!r.authentication_method.empty()) {
@@ -102,7 +102,7 @@ void engine::impl::handle_connect(connection& c, const codec::connect_view& p, t
             refuse(c, reason_code::bad_authentication_method, now);
             return;
         }
-        c.authentication_method = r.authentication_method;
+        c.auth->method = r.authentication_method;
         const auth_step step = hooks.authentication->start(
             c.id, r.authentication_method, binary_property(p.properties, property_id::authentication_data), who);
         apply_auth_step(c, step, now);
@@ -129,7 +129,7 @@ void engine::impl::apply_auth_step(connection& c, const auth_step& step, time_po
     }
     if (step.reason == reason_code::success || step.reason == reason_code::continue_authentication) {
         // MQTT-4.12.0-2 (v5): more data is asked for with AUTH 0x18; MQTT-4.12.0-5: same Authentication Method
-        std::array<property, 2> props{property::string(property_id::authentication_method, c.authentication_method),
+        std::array<property, 2> props{property::string(property_id::authentication_method, c.auth->method),
                                       property::bytes(property_id::authentication_data, step.data)};
         codec::auth_view a;
         a.reason = step.reason;
@@ -196,7 +196,7 @@ void engine::impl::accept(connection& c, std::span<const std::byte> auth_data, t
         fresh->uid = next_session_uid++;
         s = fresh.get();
         sessions_by_uid[s->uid] = s;
-        sessions.emplace(r.client_id, std::move(fresh));
+        sessions.emplace(s->client_id, std::move(fresh));
         ++stats.sessions;
     }
     s->version = r.version;
@@ -235,8 +235,8 @@ void engine::impl::accept(connection& c, std::span<const std::byte> auth_data, t
             props[n++] = property::number(property_id::shared_subscription_available, 0);
         if (cfg.server_keep_alive) props[n++] = property::number(property_id::server_keep_alive, *cfg.server_keep_alive);
         // MQTT-4.12.0-5 / MQTT-4.12.0-6 (v5): the method only when the CONNECT had one
-        if (!c.authentication_method.empty()) {
-            props[n++] = property::string(property_id::authentication_method, c.authentication_method);
+        if (c.auth && !c.auth->method.empty()) {
+            props[n++] = property::string(property_id::authentication_method, c.auth->method);
             if (!auth_data.empty()) props[n++] = property::bytes(property_id::authentication_data, auth_data);
         }
     }

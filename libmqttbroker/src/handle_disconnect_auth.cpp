@@ -33,8 +33,7 @@ void engine::impl::handle_disconnect(connection& c, const codec::disconnect_view
 void engine::impl::handle_auth(connection& c, const codec::auth_view& p, time_point now) {
     const auto method = p.properties.find(property_id::authentication_method);
     // MQTT-4.12.0-5 (v5): AUTH only after a CONNECT with a method, and always with that same method
-    if (c.authentication_method.empty() || !method || method->text != c.authentication_method ||
-        hooks.authentication == nullptr) {
+    if (hooks.authentication == nullptr || c.auth->method.empty() || !method || method->text != c.auth->method) {
         protocol_violation(c, reason_code::protocol_error, "unexpected AUTH", now);
         return;
     }
@@ -51,11 +50,11 @@ void engine::impl::handle_auth(connection& c, const codec::auth_view& p, time_po
     // Re-authentication (section 4.12.1, v5)
     if (p.reason == reason_code::re_authenticate) {
         session& s = *c.sess;
-        const peer_info peer{c.address, c.listener, c.certificate_common_name};
+        const peer_info peer = c.auth->peer();
         const connect_credentials who{s.client_id,
                                       s.username.empty() ? std::nullopt : std::optional<std::string_view>(s.username),
                                       std::nullopt, peer};
-        apply_auth_step(c, hooks.authentication->start(c.id, c.authentication_method, data, who), now);
+        apply_auth_step(c, hooks.authentication->start(c.id, c.auth->method, data, who), now);
         return;
     }
     if (p.reason == reason_code::continue_authentication) {

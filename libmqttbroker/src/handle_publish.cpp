@@ -186,14 +186,12 @@ void engine::impl::deliver(session& s, outgoing_message&& o, time_point now, boo
     }
     // MQTT-3.1.2-5 (v3.1.1): queued while offline (or while the window is full). Bounded: when the queue is full
     // the new message is dropped (the oldest queued messages keep their place, preserving order).
-    const std::size_t bytes = o.msg->approximate_size();
     if (s.queue.size() >= cfg.max_queued_messages ||
-        (cfg.max_queued_bytes != 0 && s.queued_bytes + bytes > cfg.max_queued_bytes)) {
+        (cfg.max_queued_bytes != 0 && s.queue.bytes() + o.msg->approximate_size() > cfg.max_queued_bytes)) {
         ++stats.messages_dropped;
         return;
     }
-    s.queued_bytes += bytes;
-    s.queue.push_back(std::move(o));
+    s.queue.push(std::move(o));
 }
 
 void engine::impl::pump(session& s, time_point now) {
@@ -201,9 +199,7 @@ void engine::impl::pump(session& s, time_point now) {
     if (c == nullptr) return;
     // MQTT-3.3.4-9 (v5), MQTT-4.9.0-2 (v5): no more than the client's Receive Maximum unacknowledged
     while (!s.queue.empty() && s.inflight.size() < c->send_window) {
-        outgoing_message o = std::move(s.queue.front());
-        s.queue.pop_front();
-        s.queued_bytes -= std::min(s.queued_bytes, o.msg->approximate_size());
+        outgoing_message o = s.queue.pop();
         const std::uint16_t id = allocate_packet_id(s);
         if (send_publish(*c, o, id, false, now, false) == send_result::sent) {
             const auto state = o.qos == qos::at_least_once ? detail::outbound_state::awaiting_puback
