@@ -78,7 +78,7 @@ private:
     std::unique_ptr<storage> q_;
 };
 
-// Members are ordered largest first so that the small ones share one word: there is one session per client.
+// The small fields come last so that they share one word: there is one session per client.
 struct session {
     std::string client_id;
     std::string username;
