@@ -118,7 +118,12 @@ void engine::impl::on_decode_error(connection_id id, const codec::error& e, time
         return;
     }
     // MQTT-4.13.1-1 (v5): DISCONNECT with the reason code (0x81, 0x82, 0x95, ...), then close; 3.1.1 just closes.
-    protocol_violation(c, codec::to_reason_code(e.code), codec::name(e.code), now);
+    // A bad second CONNECT maps to 0x84, which DISCONNECT may not carry (MQTT-3.14.2-1 v5): a second CONNECT is a
+    // Protocol Error whatever its content (MQTT-3.1.0-2).
+    const bool second_connect = e.code == codec::errc::unsupported_protocol_version ||
+                                e.code == codec::errc::invalid_protocol_name;
+    const auto reason = second_connect ? codec::reason_code::protocol_error : codec::to_reason_code(e.code);
+    protocol_violation(c, reason, codec::name(e.code), now);
 }
 
 void engine::impl::on_disconnect(connection_id id, time_point now) {

@@ -53,6 +53,23 @@ TEST_P(Connect, MQTT_3_1_0_2_SecondConnectCloses) {
     EXPECT_TRUE(c.closed());
 }
 
+// MQTT-3.1.0-2 (v5): a second CONNECT that does not even decode (bad protocol name or level) is still a protocol
+// error: DISCONNECT 0x82, never 0x84, which DISCONNECT may not carry (MQTT-3.14.2-1 v5). Found by fuzz_engine.
+TEST(ConnectV5, MQTT_3_1_0_2_UndecodableSecondConnectGetsDisconnect82) {
+    for (auto code : {codec::errc::unsupported_protocol_version, codec::errc::invalid_protocol_name}) {
+        SCOPED_TRACE(codec::name(code));
+        harness h;
+        auto c = h.connected(protocol_version::v5, "alpha");
+        h.eng.on_decode_error(c.id(), codec::error{code, 4}, h.now);
+        auto got = c.take();
+        ASSERT_EQ(got.size(), 1u);
+        auto d = as<codec::disconnect_view>(got[0]);
+        ASSERT_NE(d, nullptr);
+        EXPECT_EQ(d->reason, reason_code::protocol_error);
+        EXPECT_TRUE(c.closed());
+    }
+}
+
 }  // namespace
 }  // namespace mqtt::broker::test
 
