@@ -152,6 +152,21 @@ void engine::impl::apply_auth_step(connection& c, const auth_step& step, time_po
 void engine::impl::refuse(connection& c, reason_code why, time_point now) {
     ++stats.connects_refused;
     if (hooks.log) hooks.log->connect_refused(c.id, c.pending ? std::string_view(c.pending->client_id) : std::string_view{}, why);
+    if (c.version == codec::protocol_version::v311) {
+        // MQTT-3.2.2-6 (v3.1.1): when none of the return codes 0x01-0x05 fits the refusal (e.g. a will whose QoS
+        // or RETAIN the server cannot honour), close without a CONNACK rather than claim "server unavailable".
+        switch (why) {
+        case reason_code::unsupported_protocol_version:
+        case reason_code::client_identifier_not_valid:
+        case reason_code::server_unavailable:
+        case reason_code::server_busy:
+        case reason_code::connection_rate_exceeded:
+        case reason_code::bad_user_name_or_password:
+        case reason_code::not_authorized:
+        case reason_code::banned: break;
+        default: drop_connection(c, why, false, true, now); return;
+        }
+    }
     // MQTT-3.2.2-4 (v3.1.1), MQTT-3.2.2-6 (v5): a refusal has Session Present 0. The codec maps the code to the
     // closest 3.1.1 return code.
     codec::connack_view ack;
