@@ -16,11 +16,31 @@ namespace {
 
 constexpr std::string_view ellipsis = "\xE2\x80\xA6";  // U+2026 HORIZONTAL ELLIPSIS
 
-out_it put(out_it out, std::string_view s) { return std::copy(s.begin(), s.end(), out); }
+// out_it is fmt::appender: append to its buffer in one go rather than one push_back per character.
+out_it put(out_it out, std::string_view s) {
+    fmt::detail::get_container(out).append(s.data(), s.data() + s.size());
+    return out;
+}
 
 out_it put(out_it out, char c) {
-    *out++ = c;
+    fmt::detail::get_container(out).push_back(c);
     return out;
+}
+
+// Decimal integers without parsing a format string.
+template <class Int>
+out_it put_int(out_it out, Int v) {
+    const fmt::format_int text(v);
+    return put(out, std::string_view(text.data(), text.size()));
+}
+
+constexpr char hex_lower[] = "0123456789abcdef";
+constexpr char hex_upper[] = "0123456789ABCDEF";
+
+// Two hex digits.
+out_it put_hex2(out_it out, unsigned b, const char* digits) {
+    const char s[2] = {digits[(b >> 4) & 0x0F], digits[b & 0x0F]};
+    return put(out, std::string_view(s, 2));
 }
 
 out_it put_flag(out_it out, std::string_view key, bool value) {
@@ -63,6 +83,14 @@ out_it put_quoted(out_it out, std::string_view s) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const std::size_t n = s.size();
     for (std::size_t i = 0; i < n;) {
+        // Copy a run of plain printable ASCII at once.
+        std::size_t j = i;
+        while (j < n && p[j] >= 0x20 && p[j] < 0x7F && p[j] != '"' && p[j] != '\\') ++j;
+        if (j != i) {
+            out = put(out, s.substr(i, j - i));
+            i = j;
+            if (i == n) break;
+        }
         const unsigned char c = p[i];
         if (c >= 0x80) {
             std::size_t len = 0;
@@ -70,7 +98,8 @@ out_it put_quoted(out_it out, std::string_view s) {
                 out = put(out, s.substr(i, len));
                 i += len;
             } else {
-                out = fmt::format_to(out, "\\x{:02x}", c);
+                out = put(out, "\\x");
+                out = put_hex2(out, c, hex_lower);
                 ++i;
             }
             continue;
@@ -82,8 +111,12 @@ out_it put_quoted(out_it out, std::string_view s) {
         case '\r': out = put(out, "\\r"); break;
         case '\t': out = put(out, "\\t"); break;
         default:
-            if (c < 0x20 || c == 0x7F) out = fmt::format_to(out, "\\x{:02x}", c);
-            else out = put(out, static_cast<char>(c));
+            if (c < 0x20 || c == 0x7F) {
+                out = put(out, "\\x");
+                out = put_hex2(out, c, hex_lower);
+            } else {
+                out = put(out, static_cast<char>(c));
+            }
         }
         ++i;
     }
@@ -112,7 +145,8 @@ std::size_t text_prefix(std::span<const std::byte> bytes, std::size_t window) no
 
 // "5B \"hello\"", "3B 0x00ff10", "1024B \"abc…\"…(960 bytes)"; just "5B" when max == 0.
 out_it put_bytes(out_it out, std::span<const std::byte> bytes, std::size_t max) {
-    out = fmt::format_to(out, "{}B", bytes.size());
+    out = put_int(out, bytes.size());
+    out = put(out, 'B');
     std::size_t window = std::min(bytes.size(), max);
     if (window == 0) return out;
     out = put(out, ' ');
@@ -122,11 +156,13 @@ out_it put_bytes(out_it out, std::span<const std::byte> bytes, std::size_t max) 
         out = put_quoted(out, std::string_view(reinterpret_cast<const char*>(bytes.data()), window));
     } else {
         out = put(out, "0x");
-        for (std::size_t i = 0; i < window; ++i) out = fmt::format_to(out, "{:02x}", std::to_integer<unsigned>(bytes[i]));
+        for (std::size_t i = 0; i < window; ++i) out = put_hex2(out, std::to_integer<unsigned>(bytes[i]), hex_lower);
     }
     if (window < bytes.size()) {
         out = put(out, ellipsis);
-        out = fmt::format_to(out, "({} bytes)", bytes.size() - window);
+        out = put(out, '(');
+        out = put_int(out, bytes.size() - window);
+        out = put(out, " bytes)");
     }
     return out;
 }
@@ -162,8 +198,10 @@ out_it put_codes(out_it out, const reason_code_list& codes) {
 }  // namespace
 
 out_it write(out_it out, reason_code c) {
-    const auto n = name(c);
-    return fmt::format_to(out, "0x{:02X} {}", static_cast<unsigned>(c), fmt::string_view(n.data(), n.size()));
+    out = put(out, "0x");
+    out = put_hex2(out, static_cast<unsigned>(c), hex_upper);
+    out = put(out, ' ');
+    return put(out, name(c));
 }
 
 out_it write(out_it out, const error& e) {
@@ -182,7 +220,7 @@ out_it write(out_it out, const property& p, const packet_format_options& o) {
     case property_type::byte:
     case property_type::two_byte_integer:
     case property_type::four_byte_integer:
-    case property_type::variable_byte_integer: return fmt::format_to(out, "{}", p.integer);
+    case property_type::variable_byte_integer: return put_int(out, p.integer);
     case property_type::utf8_string: return put_quoted(out, p.text);
     case property_type::binary_data: return put_bytes(out, p.binary, o.max_payload);
     case property_type::utf8_string_pair:
@@ -227,7 +265,8 @@ out_it write(out_it out, const connect_view& p, const packet_format_options& o) 
     out = put(out, " client_id=");
     out = put_quoted(out, p.client_id);
     out = put_flag(out, " clean_start", p.clean_start);
-    out = fmt::format_to(out, " keep_alive={}", p.keep_alive);
+    out = put(out, " keep_alive=");
+    out = put_int(out, p.keep_alive);
     if (p.will) {
         out = put(out, " will={topic=");
         out = put_quoted(out, p.will->topic);
@@ -257,8 +296,12 @@ out_it write(out_it out, const connack_view& p, const packet_format_options& o) 
 }
 
 out_it write(out_it out, const publish_view& p, const packet_format_options& o) {
-    out = fmt::format_to(out, "PUBLISH qos={}", static_cast<unsigned>(p.qos));
-    if (p.qos != qos::at_most_once || p.packet_id != 0) out = fmt::format_to(out, " id={}", p.packet_id);
+    out = put(out, "PUBLISH qos=");
+    out = put_int(out, static_cast<unsigned>(p.qos));
+    if (p.qos != qos::at_most_once || p.packet_id != 0) {
+        out = put(out, " id=");
+        out = put_int(out, p.packet_id);
+    }
     out = put_flag(out, " retain", p.retain);
     out = put_flag(out, " dup", p.dup);
     out = put(out, " topic=");
@@ -271,13 +314,16 @@ out_it write(out_it out, const publish_view& p, const packet_format_options& o) 
 out_it write_pub_response(out_it out, packet_type type, std::uint16_t packet_id, reason_code reason,
                           const properties_view& properties, const packet_format_options& o) {
     out = put(out, name(type));
-    out = fmt::format_to(out, " id={}", packet_id);
+    out = put(out, " id=");
+    out = put_int(out, packet_id);
     out = put_optional_reason(out, reason, o);
     return put_properties(out, properties, o);
 }
 
 out_it write(out_it out, const subscribe_view& p, const packet_format_options& o) {
-    out = fmt::format_to(out, "SUBSCRIBE id={} filters=[", p.packet_id);
+    out = put(out, "SUBSCRIBE id=");
+    out = put_int(out, p.packet_id);
+    out = put(out, " filters=[");
     bool first = true;
     for (const subscription& s : p.subscriptions) {
         if (!first) out = put(out, ", ");
@@ -289,13 +335,16 @@ out_it write(out_it out, const subscribe_view& p, const packet_format_options& o
 }
 
 out_it write(out_it out, const suback_view& p, const packet_format_options& o) {
-    out = fmt::format_to(out, "SUBACK id={}", p.packet_id);
+    out = put(out, "SUBACK id=");
+    out = put_int(out, p.packet_id);
     out = put_codes(out, p.reason_codes);
     return put_properties(out, p.properties, o);
 }
 
 out_it write(out_it out, const unsubscribe_view& p, const packet_format_options& o) {
-    out = fmt::format_to(out, "UNSUBSCRIBE id={} filters=[", p.packet_id);
+    out = put(out, "UNSUBSCRIBE id=");
+    out = put_int(out, p.packet_id);
+    out = put(out, " filters=[");
     bool first = true;
     for (std::string_view f : p.topic_filters) {
         if (!first) out = put(out, ", ");
@@ -307,7 +356,8 @@ out_it write(out_it out, const unsubscribe_view& p, const packet_format_options&
 }
 
 out_it write(out_it out, const unsuback_view& p, const packet_format_options& o) {
-    out = fmt::format_to(out, "UNSUBACK id={}", p.packet_id);
+    out = put(out, "UNSUBACK id=");
+    out = put_int(out, p.packet_id);
     if (!p.reason_codes.empty()) out = put_codes(out, p.reason_codes);  // 3.1.1 UNSUBACK has none
     return put_properties(out, p.properties, o);
 }

@@ -25,7 +25,7 @@ void append_hex(fmt::memory_buffer& out, std::span<const std::byte> bytes, std::
 void append_hexdump(fmt::memory_buffer& out, std::span<const std::byte> bytes, std::string_view indent) {
     for (std::size_t line = 0; line < bytes.size(); line += 16) {
         out.append(indent);
-        fmt::format_to(std::back_inserter(out), "{:04x}  ", line);
+        fmt::format_to(fmt::appender(out), "{:04x}  ", line);
         const std::size_t n = std::min<std::size_t>(16, bytes.size() - line);
         for (std::size_t i = 0; i < 16; ++i) {
             if (i < n) {

@@ -16,6 +16,13 @@ using out_t = fmt::memory_buffer;
 
 void put(out_t& o, std::string_view s) { o.append(s); }
 
+// Decimal integers without parsing a format string.
+template <class Int>
+void put_int(out_t& o, Int v) {
+    const fmt::format_int text(v);
+    o.append(text.data(), text.data() + text.size());
+}
+
 std::uint8_t byte_at(std::span<const std::byte> raw, std::size_t i) noexcept {
     return i < raw.size() ? std::to_integer<std::uint8_t>(raw[i]) : 0;
 }
@@ -49,10 +56,10 @@ void append_json_bytes_or_text(out_t& o, std::string_view key_text, std::string_
                                std::span<const std::byte> bytes, std::size_t max) {
     const auto shown = bytes.first(std::min(bytes.size(), max));
     if (is_printable_text(shown)) {
-        fmt::format_to(std::back_inserter(o), ",\"{}\":", key_text);
+        fmt::format_to(fmt::appender(o), ",\"{}\":", key_text);
         append_json_string(o, std::string_view(reinterpret_cast<const char*>(shown.data()), shown.size()));
     } else {
-        fmt::format_to(std::back_inserter(o), ",\"{}\":\"", key_hex);
+        fmt::format_to(fmt::appender(o), ",\"{}\":\"", key_hex);
         append_hex(o, shown, shown.size());
         o.push_back('"');
     }
@@ -60,14 +67,14 @@ void append_json_bytes_or_text(out_t& o, std::string_view key_text, std::string_
 }
 
 void append_property_json(out_t& o, const codec::property& p) {
-    fmt::format_to(std::back_inserter(o), "{{\"id\":\"0x{:02x}\",\"name\":", static_cast<unsigned>(p.id));
+    fmt::format_to(fmt::appender(o), "{{\"id\":\"0x{:02x}\",\"name\":", static_cast<unsigned>(p.id));
     append_json_string(o, codec::name(p.id));
     switch (codec::type_of(p.id)) {
     case codec::property_type::byte:
     case codec::property_type::two_byte_integer:
     case codec::property_type::four_byte_integer:
     case codec::property_type::variable_byte_integer:
-        fmt::format_to(std::back_inserter(o), ",\"value\":{}", p.integer);
+        fmt::format_to(fmt::appender(o), ",\"value\":{}", p.integer);
         break;
     case codec::property_type::utf8_string:
         put(o, ",\"value\":");
@@ -90,7 +97,7 @@ void append_property_json(out_t& o, const codec::property& p) {
 }
 
 void append_string_array(out_t& o, std::string_view key, const auto& list, auto&& get) {
-    fmt::format_to(std::back_inserter(o), ",\"{}\":[", key);
+    fmt::format_to(fmt::appender(o), ",\"{}\":[", key);
     bool first = true;
     for (const auto& item : list) {
         if (!first) o.push_back(',');
@@ -106,7 +113,7 @@ void append_reason_codes(out_t& o, const codec::reason_code_list& codes) {
     for (codec::reason_code c : codes) {
         if (!first) o.push_back(',');
         first = false;
-        fmt::format_to(std::back_inserter(o), "{}", static_cast<unsigned>(c));
+        fmt::format_to(fmt::appender(o), "{}", static_cast<unsigned>(c));
     }
     o.push_back(']');
 }
@@ -115,7 +122,7 @@ void append_header_json(out_t& o, const event& e) {
     if (e.header == nullptr) return;
     const auto t = static_cast<unsigned>(e.header->type);
     const auto first = static_cast<unsigned>((t << 4) | e.header->flags);
-    fmt::format_to(std::back_inserter(o), ",\"type\":{},\"type_name\":\"{}\",\"hdrflags\":\"0x{:02x}\",\"len\":{}", t,
+    fmt::format_to(fmt::appender(o), ",\"type\":{},\"type_name\":\"{}\",\"hdrflags\":\"0x{:02x}\",\"len\":{}", t,
                    codec::name(e.header->type), first, e.header->remaining_length);
 }
 
@@ -126,7 +133,7 @@ void append_packet_json(out_t& o, const event& e, const output_options& opt) {
     std::visit(
         [&](const auto& v) {
             using T = std::decay_t<decltype(v)>;
-            auto it = std::back_inserter(o);
+            auto it = fmt::appender(o);
             if constexpr (std::is_same_v<T, codec::connect_view>) {
                 const std::size_t name_len = (std::size_t{byte_at(raw, body)} << 8) | byte_at(raw, body + 1);
                 const std::size_t level_at = body + 2 + name_len;
@@ -164,8 +171,11 @@ void append_packet_json(out_t& o, const event& e, const output_options& opt) {
                 fmt::format_to(it, ",\"topic_len\":{}", v.topic.size());
                 if (e.topic_alias) fmt::format_to(it, ",\"topic_alias\":{}", *e.topic_alias);
                 if (e.alias_unknown) put(o, ",\"alias_unknown\":true");
-                fmt::format_to(it, ",\"payload_len\":{},\"payload_sha256_12\":\"{}\"", v.payload.size(),
-                               sha256_hex(v.payload, 12));
+                put(o, ",\"payload_len\":");
+                put_int(o, v.payload.size());
+                put(o, ",\"payload_sha256_12\":\"");
+                append_sha256_hex(o, v.payload, 12);
+                o.push_back('"');
                 append_json_bytes_or_text(o, "payload", "payload_hex", v.payload, opt.max_payload);
             } else if constexpr (requires { T::type; }) {  // PUBACK, PUBREC, PUBREL, PUBCOMP
                 fmt::format_to(it, ",\"msgid\":{}", v.packet_id);
@@ -203,7 +213,7 @@ void append_packet_json(out_t& o, const event& e, const output_options& opt) {
     for_each_property(*e.packet, [&](const codec::property& p) {
         put(o, any ? ",\"" : ",\"property_ids\":[\"");
         any = true;
-        fmt::format_to(std::back_inserter(o), "0x{:02x}\"", static_cast<unsigned>(p.id));
+        fmt::format_to(fmt::appender(o), "0x{:02x}\"", static_cast<unsigned>(p.id));
     });
     if (any) {
         o.push_back(']');
@@ -289,7 +299,7 @@ void append_json_string(fmt::memory_buffer& o, std::string_view s) {
         case '\n': put(o, "\\n"); break;
         case '\r': put(o, "\\r"); break;
         case '\t': put(o, "\\t"); break;
-        default: fmt::format_to(std::back_inserter(o), "\\u{:04x}", static_cast<unsigned>(c)); break;
+        default: fmt::format_to(fmt::appender(o), "\\u{:04x}", static_cast<unsigned>(c)); break;
         }
         ++i;
     }
@@ -298,7 +308,7 @@ void append_json_string(fmt::memory_buffer& o, std::string_view s) {
 
 void json_writer::on_event(const event& e) {
     auto& o = out_.buffer();
-    auto it = std::back_inserter(o);
+    auto it = fmt::appender(o);
     fmt::format_to(it, "{{\"event\":\"{}\",\"frame\":{},\"ts\":\"{}.{:09}\",\"conn\":{},\"dir\":\"{}\",\"src\":",
                    event_name(e.kind), e.frame->number, e.frame->seconds, e.frame->nanoseconds, e.conn->id,
                    dir_name(e.dir));
@@ -347,27 +357,51 @@ void text_writer::set_time_origin(std::int64_t seconds, std::uint32_t nanosecond
     origin_ns_ = nanoseconds;
 }
 
+std::string_view text_writer::prefix(const event& e) {
+    for (const cached_prefix& c : prefixes_) {
+        if (c.conn == e.conn && c.id == e.conn->id && c.dir == e.dir) return c.text;
+    }
+    cached_prefix& c = prefixes_[next_prefix_];
+    next_prefix_ = (next_prefix_ + 1) % prefixes_.size();
+    c.conn = e.conn;
+    c.id = e.conn->id;
+    c.dir = e.dir;
+    c.text.clear();
+    fmt::format_to(std::back_inserter(c.text), " #{} {} -> {} {} ", e.conn->id, sender(e), receiver(e),
+                   dir_name(e.dir));
+    return c.text;
+}
+
 void text_writer::on_event(const event& e) {
     if (!options_.verbose && (e.kind == event_kind::open || e.kind == event_kind::close)) return;
     auto& o = out_.buffer();
-    auto it = std::back_inserter(o);
+    auto it = fmt::appender(o);
     if (!have_origin_) set_time_origin(e.frame->seconds, e.frame->nanoseconds);
-    if (options_.absolute_time) {
-        fmt::format_to(it, "{}.{:06}", e.frame->seconds, e.frame->nanoseconds / 1000);
-    } else {
-        std::int64_t s = e.frame->seconds - origin_s_;
+    // "<seconds>.<microseconds, 6 digits>": written by hand, this runs once per line.
+    std::int64_t s = e.frame->seconds;
+    std::int64_t us = e.frame->nanoseconds / 1000;
+    if (!options_.absolute_time) {
+        s -= origin_s_;
         std::int64_t ns = std::int64_t{e.frame->nanoseconds} - origin_ns_;
         if (ns < 0) {
             ns += 1'000'000'000;
             --s;
         }
-        fmt::format_to(it, "{}.{:06}", s, ns / 1000);
+        us = ns / 1000;
     }
-    fmt::format_to(it, " #{} {} -> {} {} ", e.conn->id, sender(e), receiver(e), dir_name(e.dir));
+    put_int(o, s);
+    {
+        char frac[7] = {'.', '0', '0', '0', '0', '0', '0'};
+        for (int i = 6; i > 0 && us > 0; --i, us /= 10) frac[i] = static_cast<char>('0' + us % 10);
+        o.append(frac, frac + 7);
+    }
+    // " #<conn> <src> -> <dst> <dir> ": the same text for every packet of a connection and direction, kept for
+    // the few most recent ones (a broker capture alternates between a publisher's and a subscriber's connection).
+    put(o, prefix(e));
     const codec::packet_format_options fo{options_.max_payload, options_.verbose};
     switch (e.kind) {
     case event_kind::packet:
-        fmt::format_to(it, "{}", codec::with_options(*e.packet, fo));
+        codec::fmt_detail::write(it, *e.packet, fo);
         if (e.topic_alias && e.topic.data() != nullptr &&
             std::get<codec::publish_view>(*e.packet).topic.empty())
             fmt::format_to(it, " [alias {} = \"{}\"]", *e.topic_alias, e.topic);

@@ -66,7 +66,7 @@ void stats_collector::print(std::FILE* out, const capture_counters& k, bool json
     });
 
     fmt::memory_buffer o;
-    auto it = std::back_inserter(o);
+    auto it = fmt::appender(o);
     if (json) {
         fmt::format_to(it,
                        "{{\"frames\":{},\"captured_bytes\":{},\"tcp_segments\":{},\"connections\":{},"

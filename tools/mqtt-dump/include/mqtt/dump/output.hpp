@@ -1,6 +1,7 @@
 #pragma once
 // Event sinks that print: one line per packet (text, -v for every field), or JSON Lines (--json).
 // Output is buffered and written with fwrite; live capture flushes after every event.
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -45,8 +46,18 @@ public:
     void flush() { out_.flush(); }
 
 private:
+    struct cached_prefix {
+        const connection_info* conn = nullptr;
+        std::uint64_t id = 0;
+        direction dir = direction::client_to_server;
+        std::string text;
+    };
+    std::string_view prefix(const event& e);
+
     buffered_writer out_;
     output_options options_;
+    std::array<cached_prefix, 4> prefixes_;
+    std::size_t next_prefix_ = 0;
     bool have_origin_ = false;
     std::int64_t origin_s_ = 0;
     std::uint32_t origin_ns_ = 0;
