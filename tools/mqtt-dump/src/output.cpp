@@ -16,6 +16,17 @@ using out_t = fmt::memory_buffer;
 
 void put(out_t& o, std::string_view s) { o.append(s); }
 
+// "." and `value` on exactly `digits` digits, zero-padded (value < 10^digits): "{:0N}" without a format string.
+void put_fraction(out_t& o, std::uint64_t value, int digits) {
+    if (value >= (digits == 9 ? 1'000'000'000u : 1'000'000u)) {  // a corrupt timestamp: as "{:0N}" would print it
+        fmt::format_to(fmt::appender(o), ".{:0{}}", value, digits);
+        return;
+    }
+    char text[10] = {'.', '0', '0', '0', '0', '0', '0', '0', '0', '0'};
+    for (int i = digits; i > 0 && value > 0; --i, value /= 10) text[i] = static_cast<char>('0' + value % 10);
+    o.append(text, text + digits + 1);
+}
+
 // Decimal integers without parsing a format string.
 template <class Int>
 void put_int(out_t& o, Int v) {
@@ -56,10 +67,14 @@ void append_json_bytes_or_text(out_t& o, std::string_view key_text, std::string_
                                std::span<const std::byte> bytes, std::size_t max) {
     const auto shown = bytes.first(std::min(bytes.size(), max));
     if (is_printable_text(shown)) {
-        fmt::format_to(fmt::appender(o), ",\"{}\":", key_text);
+        put(o, ",\"");
+        put(o, key_text);
+        put(o, "\":");
         append_json_string(o, std::string_view(reinterpret_cast<const char*>(shown.data()), shown.size()));
     } else {
-        fmt::format_to(fmt::appender(o), ",\"{}\":\"", key_hex);
+        put(o, ",\"");
+        put(o, key_hex);
+        put(o, "\":\"");
         append_hex(o, shown, shown.size());
         o.push_back('"');
     }
@@ -122,8 +137,16 @@ void append_header_json(out_t& o, const event& e) {
     if (e.header == nullptr) return;
     const auto t = static_cast<unsigned>(e.header->type);
     const auto first = static_cast<unsigned>((t << 4) | e.header->flags);
-    fmt::format_to(fmt::appender(o), ",\"type\":{},\"type_name\":\"{}\",\"hdrflags\":\"0x{:02x}\",\"len\":{}", t,
-                   codec::name(e.header->type), first, e.header->remaining_length);
+    static constexpr char hex[] = "0123456789abcdef";
+    put(o, ",\"type\":");
+    put_int(o, t);
+    put(o, ",\"type_name\":\"");
+    put(o, codec::name(e.header->type));
+    put(o, "\",\"hdrflags\":\"0x");
+    o.push_back(hex[(first >> 4) & 0x0F]);
+    o.push_back(hex[first & 0x0F]);
+    put(o, "\",\"len\":");
+    put_int(o, e.header->remaining_length);
 }
 
 void append_packet_json(out_t& o, const event& e, const output_options& opt) {
@@ -161,14 +184,19 @@ void append_packet_json(out_t& o, const event& e, const output_options& opt) {
                 fmt::format_to(it, ",\"session_present\":{},\"connack_code\":{}", v.session_present ? 1 : 0,
                                byte_at(raw, body + 1));
             } else if constexpr (std::is_same_v<T, codec::publish_view>) {
-                fmt::format_to(it, ",\"dup\":{},\"qos\":{},\"retain\":{}", v.dup ? 1 : 0, static_cast<unsigned>(v.qos),
-                               v.retain ? 1 : 0);
-                if (v.qos != codec::qos::at_most_once) fmt::format_to(it, ",\"msgid\":{}", v.packet_id);
+                put(o, v.dup ? ",\"dup\":1,\"qos\":" : ",\"dup\":0,\"qos\":");
+                put_int(o, static_cast<unsigned>(v.qos));
+                put(o, v.retain ? ",\"retain\":1" : ",\"retain\":0");
+                if (v.qos != codec::qos::at_most_once) {
+                    put(o, ",\"msgid\":");
+                    put_int(o, v.packet_id);
+                }
                 if (!e.alias_unknown) {
                     put(o, ",\"topic\":");
                     append_json_string(o, e.topic);
                 }
-                fmt::format_to(it, ",\"topic_len\":{}", v.topic.size());
+                put(o, ",\"topic_len\":");
+                put_int(o, v.topic.size());
                 if (e.topic_alias) fmt::format_to(it, ",\"topic_alias\":{}", *e.topic_alias);
                 if (e.alias_unknown) put(o, ",\"alias_unknown\":true");
                 put(o, ",\"payload_len\":");
@@ -178,7 +206,8 @@ void append_packet_json(out_t& o, const event& e, const output_options& opt) {
                 o.push_back('"');
                 append_json_bytes_or_text(o, "payload", "payload_hex", v.payload, opt.max_payload);
             } else if constexpr (requires { T::type; }) {  // PUBACK, PUBREC, PUBREL, PUBCOMP
-                fmt::format_to(it, ",\"msgid\":{}", v.packet_id);
+                put(o, ",\"msgid\":");
+                put_int(o, v.packet_id);
                 if (rl > 2) fmt::format_to(it, ",\"reason_code\":{}", static_cast<unsigned>(v.reason));
             } else if constexpr (std::is_same_v<T, codec::subscribe_view>) {
                 fmt::format_to(it, ",\"msgid\":{}", v.packet_id);
@@ -309,18 +338,28 @@ void append_json_string(fmt::memory_buffer& o, std::string_view s) {
 void json_writer::on_event(const event& e) {
     auto& o = out_.buffer();
     auto it = fmt::appender(o);
-    fmt::format_to(it, "{{\"event\":\"{}\",\"frame\":{},\"ts\":\"{}.{:09}\",\"conn\":{},\"dir\":\"{}\",\"src\":",
-                   event_name(e.kind), e.frame->number, e.frame->seconds, e.frame->nanoseconds, e.conn->id,
-                   dir_name(e.dir));
-    append_json_string(o, sender(e));
-    put(o, ",\"dst\":");
-    append_json_string(o, receiver(e));
-    const endpoint& s = e.dir == direction::client_to_server ? e.conn->client : e.conn->server;
-    const endpoint& d = e.dir == direction::client_to_server ? e.conn->server : e.conn->client;
-    fmt::format_to(it, ",\"src_port\":{},\"dst_port\":{}", s.port, d.port);
+    put(o, "{\"event\":\"");
+    put(o, event_name(e.kind));
+    put(o, "\",\"frame\":");
+    put_int(o, e.frame->number);
+    put(o, ",\"ts\":\"");
+    put_int(o, e.frame->seconds);
+    put_fraction(o, e.frame->nanoseconds, 9);
+    o.push_back('"');
+    // The same for every event of a connection and direction.
+    put(o, prefixes_.get(e, [&](fmt::memory_buffer& b) {
+        fmt::format_to(fmt::appender(b), ",\"conn\":{},\"dir\":\"{}\",\"src\":", e.conn->id, dir_name(e.dir));
+        append_json_string(b, sender(e));
+        put(b, ",\"dst\":");
+        append_json_string(b, receiver(e));
+        const endpoint& s = e.dir == direction::client_to_server ? e.conn->client : e.conn->server;
+        const endpoint& d = e.dir == direction::client_to_server ? e.conn->server : e.conn->client;
+        fmt::format_to(fmt::appender(b), ",\"src_port\":{},\"dst_port\":{}", s.port, d.port);
+    }));
     switch (e.kind) {
     case event_kind::packet:
-        fmt::format_to(it, ",\"idx\":{}", e.index_in_frame);
+        put(o, ",\"idx\":");
+        put_int(o, e.index_in_frame);
         append_header_json(o, e);
         append_packet_json(o, e, options_);
         break;
@@ -357,21 +396,6 @@ void text_writer::set_time_origin(std::int64_t seconds, std::uint32_t nanosecond
     origin_ns_ = nanoseconds;
 }
 
-std::string_view text_writer::prefix(const event& e) {
-    for (const cached_prefix& c : prefixes_) {
-        if (c.conn == e.conn && c.id == e.conn->id && c.dir == e.dir) return c.text;
-    }
-    cached_prefix& c = prefixes_[next_prefix_];
-    next_prefix_ = (next_prefix_ + 1) % prefixes_.size();
-    c.conn = e.conn;
-    c.id = e.conn->id;
-    c.dir = e.dir;
-    c.text.clear();
-    fmt::format_to(std::back_inserter(c.text), " #{} {} -> {} {} ", e.conn->id, sender(e), receiver(e),
-                   dir_name(e.dir));
-    return c.text;
-}
-
 void text_writer::on_event(const event& e) {
     if (!options_.verbose && (e.kind == event_kind::open || e.kind == event_kind::close)) return;
     auto& o = out_.buffer();
@@ -390,14 +414,11 @@ void text_writer::on_event(const event& e) {
         us = ns / 1000;
     }
     put_int(o, s);
-    {
-        char frac[7] = {'.', '0', '0', '0', '0', '0', '0'};
-        for (int i = 6; i > 0 && us > 0; --i, us /= 10) frac[i] = static_cast<char>('0' + us % 10);
-        o.append(frac, frac + 7);
-    }
-    // " #<conn> <src> -> <dst> <dir> ": the same text for every packet of a connection and direction, kept for
-    // the few most recent ones (a broker capture alternates between a publisher's and a subscriber's connection).
-    put(o, prefix(e));
+    put_fraction(o, static_cast<std::uint64_t>(us), 6);
+    // " #<conn> <src> -> <dst> <dir> ": the same for every packet of a connection and direction.
+    put(o, prefixes_.get(e, [&](fmt::memory_buffer& b) {
+        fmt::format_to(fmt::appender(b), " #{} {} -> {} {} ", e.conn->id, sender(e), receiver(e), dir_name(e.dir));
+    }));
     const codec::packet_format_options fo{options_.max_payload, options_.verbose};
     switch (e.kind) {
     case event_kind::packet:

@@ -33,7 +33,8 @@ void append_sha256_hex(fmt::memory_buffer& out, std::span<const std::byte> data,
     static constexpr char hex[] = "0123456789abcdef";
     const auto digest = sha256(data);
     char text[64];
-    for (std::size_t i = 0; i < digest.size(); ++i) {
+    const std::size_t n = std::min<std::size_t>((digits + 1) / 2, digest.size());  // only the bytes shown
+    for (std::size_t i = 0; i < n; ++i) {
         text[2 * i] = hex[digest[i] >> 4];
         text[2 * i + 1] = hex[digest[i] & 0x0F];
     }

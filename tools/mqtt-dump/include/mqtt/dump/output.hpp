@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -37,6 +38,36 @@ private:
     fmt::memory_buffer buf_;
 };
 
+// Text that depends only on the connection and direction of an event, kept for the few most recent pairs (a broker
+// capture alternates between a publisher's and a subscriber's connection): built once, not per packet.
+class prefix_cache {
+public:
+    template <class Build>
+    std::string_view get(const event& e, Build&& build) {
+        for (const entry& c : entries_) {
+            if (c.conn == e.conn && c.id == e.conn->id && c.dir == e.dir) return {c.text.data(), c.text.size()};
+        }
+        entry& c = entries_[next_];
+        next_ = (next_ + 1) % entries_.size();
+        c.conn = e.conn;
+        c.id = e.conn->id;
+        c.dir = e.dir;
+        c.text.clear();
+        build(c.text);
+        return {c.text.data(), c.text.size()};
+    }
+
+private:
+    struct entry {
+        const connection_info* conn = nullptr;
+        std::uint64_t id = 0;
+        direction dir = direction::client_to_server;
+        fmt::memory_buffer text;
+    };
+    std::array<entry, 4> entries_;
+    std::size_t next_ = 0;
+};
+
 // Human-readable: "0.000123 #0 127.0.0.1:55196 -> 127.0.0.1:28830 c>s PUBLISH qos=1 id=1 topic=..."
 class text_writer final : public event_sink {
 public:
@@ -46,18 +77,9 @@ public:
     void flush() { out_.flush(); }
 
 private:
-    struct cached_prefix {
-        const connection_info* conn = nullptr;
-        std::uint64_t id = 0;
-        direction dir = direction::client_to_server;
-        std::string text;
-    };
-    std::string_view prefix(const event& e);
-
     buffered_writer out_;
     output_options options_;
-    std::array<cached_prefix, 4> prefixes_;
-    std::size_t next_prefix_ = 0;
+    prefix_cache prefixes_;  // " #<conn> <src> -> <dst> <dir> "
     bool have_origin_ = false;
     std::int64_t origin_s_ = 0;
     std::uint32_t origin_ns_ = 0;
@@ -73,6 +95,7 @@ public:
 private:
     buffered_writer out_;
     output_options options_;
+    prefix_cache prefixes_;  // ,"conn":..,"dir":..,"src":..,"dst":..,"src_port":..,"dst_port":..
 };
 
 // Appends `s` as a JSON string literal (quotes included). Invalid UTF-8 bytes become U+FFFD.
