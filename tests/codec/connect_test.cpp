@@ -497,24 +497,10 @@ TEST(ConnackV5, GoldenRefused) {
 
 // MQTT-3.2.2-8 (v5): the CONNACK reason code is one of Table 3-1; every other value is refused.
 TEST(ConnackV5, MQTT_3_2_2_8_ReasonCodesAllowed) {
-    auto allowed = [](unsigned c) {
+    expect_only_reason_codes(0x20, {std::byte{0}, std::byte{0}, std::byte{0}}, 1, protocol_version::v5, [](unsigned c) {
         return c == 0x00 || (c >= 0x80 && c <= 0x8A) || c == 0x8C || c == 0x90 || c == 0x95 || c == 0x97 ||
                (c >= 0x99 && c <= 0x9D) || c == 0x9F;
-    };
-    for (unsigned code = 0; code < 256; ++code) {
-        SCOPED_TRACE(code);
-        const std::byte body[] = {std::byte{0}, static_cast<std::byte>(code), std::byte{0}};
-        const auto bytes = packet(0x20, body);
-        if (allowed(code)) {
-            auto r = codec::decode(bytes, options_for(protocol_version::v5));
-            ASSERT_TRUE(r.has_value());
-            EXPECT_EQ(static_cast<unsigned>(std::get<codec::connack_view>(r->packet).reason), code);
-            EXPECT_EQ(to_hex(encode_to_vector(r->packet, protocol_version::v5)), to_hex(bytes));
-        } else {
-            EXPECT_TRUE(decode_fails(bytes, protocol_version::v5, errc::invalid_reason_code, 3,
-                                     reason_code::malformed_packet));
-        }
-    }
+    });
 }
 
 // MQTT-3.2.2-6 (v5): a CONNACK with a non-zero reason code has Session Present 0.

@@ -111,24 +111,12 @@ TEST(UnsubackV5, GoldenReasonCodes) {
 
 // MQTT-3.11.3-2 (v5): UNSUBACK reason codes are one of Table 3-9.
 TEST(UnsubackV5, MQTT_3_11_3_2_ReasonCodesAllowed) {
-    auto allowed = [](unsigned c) {
-        for (unsigned a : {0x00u, 0x11u, 0x80u, 0x83u, 0x87u, 0x8Fu, 0x91u})
-            if (a == c) return true;
-        return false;
-    };
-    for (unsigned code = 0; code < 256; ++code) {
-        SCOPED_TRACE(code);
-        const std::byte body[] = {std::byte{0}, std::byte{1}, std::byte{0}, static_cast<std::byte>(code)};
-        const auto bytes = packet(0xb0, body);
-        if (allowed(code)) {
-            auto r = codec::decode(bytes, options_for(protocol_version::v5));
-            ASSERT_TRUE(r.has_value());
-            EXPECT_EQ(to_hex(encode_to_vector(r->packet, protocol_version::v5)), to_hex(bytes));
-        } else {
-            EXPECT_TRUE(decode_fails(bytes, protocol_version::v5, errc::invalid_reason_code, 5,
-                                     reason_code::malformed_packet));
-        }
-    }
+    expect_only_reason_codes(0xb0, {std::byte{0}, std::byte{1}, std::byte{0}, std::byte{0}}, 3, protocol_version::v5,
+                             [](unsigned c) {
+                                 for (unsigned a : {0x00u, 0x11u, 0x80u, 0x83u, 0x87u, 0x8Fu, 0x91u})
+                                     if (a == c) return true;
+                                 return false;
+                             });
 }
 
 // Section 2.2.2.2 (v5): UNSUBACK carries Reason String and User Property only.

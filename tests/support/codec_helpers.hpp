@@ -131,6 +131,27 @@ inline void expect_decodes_to_canonical(std::string_view noncanonical_hex, std::
     return decode_fails(hex(hex_text), v, code, offset, reason);
 }
 
+// Sweeps all 256 values of the reason-code byte body[code_index] of a short packet (2-byte fixed header): the
+// values `allowed` accepts decode and re-encode to the same bytes; every other one is refused with
+// invalid_reason_code at that byte (Malformed Packet).
+template <class Allowed>
+void expect_only_reason_codes(std::uint8_t first_byte, std::vector<std::byte> body, std::size_t code_index,
+                              protocol_version v, Allowed allowed) {
+    for (unsigned code = 0; code < 256; ++code) {
+        SCOPED_TRACE(code);
+        body[code_index] = static_cast<std::byte>(code);
+        const auto bytes = packet(first_byte, body);
+        if (allowed(code)) {
+            auto r = codec::decode(bytes, options_for(v));
+            ASSERT_TRUE(r.has_value());
+            EXPECT_EQ(to_hex(encode_to_vector(r->packet, v)), to_hex(bytes));
+        } else {
+            EXPECT_TRUE(decode_fails(bytes, v, codec::errc::invalid_reason_code,
+                                     static_cast<std::uint32_t>(2 + code_index), codec::reason_code::malformed_packet));
+        }
+    }
+}
+
 // For TEST_P over both versions.
 inline std::string version_name(const ::testing::TestParamInfo<protocol_version>& info) {
     return info.param == protocol_version::v5 ? "V5" : "V311";
