@@ -1,6 +1,7 @@
 // Text and JSON Lines rendering of dissector events.
 #include <mqtt/dump/output.hpp>
 
+#include <cstring>
 #include <iterator>
 #include <variant>
 
@@ -14,7 +15,16 @@ namespace {
 
 using out_t = fmt::memory_buffer;
 
-void put(out_t& o, std::string_view s) { o.append(s); }
+// Short strings, once or more per field: copied inline when they fit (memory_buffer::append is out of line).
+void put(out_t& o, std::string_view s) {
+    const std::size_t n = o.size();
+    if (s.size() <= o.capacity() - n) {
+        if (!s.empty()) std::memcpy(o.data() + n, s.data(), s.size());
+        o.try_resize(n + s.size());
+    } else {
+        o.append(s);
+    }
+}
 
 // "." and `value` on exactly `digits` digits, zero-padded (value < 10^digits): "{:0N}" without a format string.
 void put_fraction(out_t& o, std::uint64_t value, int digits) {
@@ -24,14 +34,14 @@ void put_fraction(out_t& o, std::uint64_t value, int digits) {
     }
     char text[10] = {'.', '0', '0', '0', '0', '0', '0', '0', '0', '0'};
     for (int i = digits; i > 0 && value > 0; --i, value /= 10) text[i] = static_cast<char>('0' + value % 10);
-    o.append(text, text + digits + 1);
+    put(o, std::string_view(text, static_cast<std::size_t>(digits) + 1));
 }
 
 // Decimal integers without parsing a format string.
 template <class Int>
 void put_int(out_t& o, Int v) {
     const fmt::format_int text(v);
-    o.append(text.data(), text.data() + text.size());
+    put(o, std::string_view(text.data(), text.size()));
 }
 
 std::uint8_t byte_at(std::span<const std::byte> raw, std::size_t i) noexcept {
@@ -306,7 +316,7 @@ void append_json_string(fmt::memory_buffer& o, std::string_view s) {
             if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
             ++j;
         }
-        o.append(s.substr(i, j - i));
+        put(o, s.substr(i, j - i));
         i = j;
         if (i == s.size()) break;
         const auto c = static_cast<unsigned char>(s[i]);
