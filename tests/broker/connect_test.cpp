@@ -317,17 +317,6 @@ TEST_P(Connect, MQTT_3_1_4_2_AuthenticatorRefuses) {
     EXPECT_TRUE(c.closed());
 }
 
-struct challenge_auth final : authenticator {
-    reason_code authenticate(const connect_credentials&) override { return reason_code::not_authorized; }
-    bool supports_method(std::string_view m) override { return m == "CHAL"; }
-    auth_step start(connection_id, std::string_view, std::span<const std::byte>, const connect_credentials&) override {
-        return {reason_code::continue_authentication, {std::byte{'?'}}};
-    }
-    auth_step step(connection_id, std::span<const std::byte> data) override {
-        if (text_of(data) == "42") return {reason_code::success, {std::byte{'!'}}};
-        return {reason_code::not_authorized, {}};
-    }
-};
 
 // MQTT-4.12.0-1 (v5): unsupported Authentication Method -> CONNACK 0x8C and close
 TEST(ConnectV5, MQTT_4_12_0_1_UnsupportedMethodRefused) {

@@ -372,21 +372,10 @@ TEST(FlowV5, MQTT_3_14_2_3_DisconnectReasonStringDroppedWhenTooLarge) {
     EXPECT_EQ(h.transport.sends_after_close, 0u);
 }
 
-struct reauth final : authenticator {
-    reason_code authenticate(const connect_credentials&) override { return reason_code::not_authorized; }
-    bool supports_method(std::string_view m) override { return m == "CHAL"; }
-    auth_step start(connection_id, std::string_view, std::span<const std::byte>, const connect_credentials&) override {
-        return {reason_code::continue_authentication, {std::byte{'?'}}};
-    }
-    auth_step step(connection_id, std::span<const std::byte> data) override {
-        if (text_of(data) == "42") return {reason_code::success, {}};
-        return {reason_code::not_authorized, {}};
-    }
-};
 
 // MQTT-4.12.1-2 (v5): failed re-authentication: DISCONNECT with a fitting reason code, then the connection closes
 TEST(FlowV5, MQTT_4_12_1_2_FailedReauthenticationDisconnects) {
-    reauth auth;
+    challenge_auth auth;
     harness h(config{}, engine_hooks{&auth, nullptr, nullptr});
     auto c = h.open(protocol_version::v5);
     connect_options o;

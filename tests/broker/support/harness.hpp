@@ -267,6 +267,20 @@ protected:
     [[nodiscard]] protocol_version v() const { return GetParam(); }
     [[nodiscard]] bool v5() const { return GetParam() == protocol_version::v5; }
 };
+// Enhanced authentication with method "CHAL": the server challenges with "?", the answer "42" succeeds (with
+// data "!"), anything else is refused. Plain CONNECTs are refused.
+struct challenge_auth final : authenticator {
+    reason_code authenticate(const connect_credentials&) override { return reason_code::not_authorized; }
+    bool supports_method(std::string_view m) override { return m == "CHAL"; }
+    auth_step start(connection_id, std::string_view, std::span<const std::byte>, const connect_credentials&) override {
+        return {reason_code::continue_authentication, {std::byte{'?'}}};
+    }
+    auth_step step(connection_id, std::span<const std::byte> data) override {
+        if (text_of(data) == "42") return {reason_code::success, {std::byte{'!'}}};
+        return {reason_code::not_authorized, {}};
+    }
+};
+
 inline std::string version_name(const ::testing::TestParamInfo<protocol_version>& i) {
     return i.param == protocol_version::v5 ? "v5" : "v311";
 }
