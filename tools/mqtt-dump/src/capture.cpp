@@ -14,6 +14,9 @@
 namespace mqtt::dump {
 
 pcap_source pcap_source::open_file(const std::string& path) {
+    if (path != "-") {
+        if (auto file = mapped_pcap::open(path)) return pcap_source(std::move(*file));
+    }
     char errbuf[PCAP_ERRBUF_SIZE] = {};
     pcap_t* p = path == "-" ? pcap_fopen_offline_with_tstamp_precision(stdin, PCAP_TSTAMP_PRECISION_NANO, errbuf)
                             : pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -45,7 +48,7 @@ pcap_source pcap_source::open_live(const std::string& interface, const std::stri
 }
 
 pcap_source::pcap_source(pcap_source&& other) noexcept
-    : handle_(other.handle_), frame_number_(other.frame_number_) {
+    : handle_(other.handle_), mapped_(std::move(other.mapped_)), frame_number_(other.frame_number_) {
     other.handle_ = nullptr;
 }
 
@@ -53,11 +56,13 @@ pcap_source::~pcap_source() {
     if (handle_ != nullptr) pcap_close(handle_);
 }
 
-int pcap_source::link_type() const noexcept { return pcap_datalink(handle_); }
+int pcap_source::link_type() const noexcept { return mapped_ ? mapped_->link_type() : pcap_datalink(handle_); }
 
-void pcap_source::stop() noexcept { pcap_breakloop(handle_); }
+void pcap_source::stop() noexcept {
+    if (handle_ != nullptr) pcap_breakloop(handle_);
+}
 
-int pcap_source::next(frame_info& info, std::span<const std::byte>& bytes) {
+int pcap_source::next_from_libpcap(frame_info& info, std::span<const std::byte>& bytes) {
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
     const int r = pcap_next_ex(handle_, &header, &data);

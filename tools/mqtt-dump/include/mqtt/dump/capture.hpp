@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <mqtt/dump/dissector.hpp>
+#include <mqtt/dump/pcap_file.hpp>
 
 struct pcap;
 
@@ -18,7 +19,8 @@ namespace mqtt::dump {
 
 class pcap_source {
 public:
-    // "-" reads stdin. Throws std::runtime_error with libpcap's message.
+    // "-" reads stdin. A classic pcap file is memory-mapped (mapped_pcap); other formats go through libpcap.
+    // Throws std::runtime_error with libpcap's message.
     static pcap_source open_file(const std::string& path);
     // Live capture; `filter` is a BPF expression (may be empty). Throws std::runtime_error.
     static pcap_source open_live(const std::string& interface, const std::string& filter, int snaplen);
@@ -37,9 +39,15 @@ public:
 
 private:
     explicit pcap_source(pcap* handle) noexcept : handle_(handle) {}
+    explicit pcap_source(mapped_pcap&& file) noexcept : handle_(nullptr), mapped_(std::move(file)) {}
     // 1: frame read, 0: timeout (live), -1: end or stopped. Throws on a read error.
-    int next(frame_info& info, std::span<const std::byte>& bytes);
-    pcap* handle_;
+    int next(frame_info& info, std::span<const std::byte>& bytes) {
+        if (mapped_) return mapped_->next(info, bytes) ? 1 : -1;
+        return next_from_libpcap(info, bytes);
+    }
+    int next_from_libpcap(frame_info& info, std::span<const std::byte>& bytes);
+    pcap* handle_;  // null when mapped_ holds the file
+    std::optional<mapped_pcap> mapped_;
     std::uint64_t frame_number_ = 0;
 };
 
