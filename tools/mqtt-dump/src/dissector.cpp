@@ -256,8 +256,14 @@ void side_state::on_resync(std::uint64_t skipped) {
 // ---------------------------------------------------------------------------------------------------------------
 
 std::size_t dissector::key_hash::operator()(const std::array<std::uint8_t, 36>& k) const noexcept {
-    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
-    for (std::uint8_t b : k) h = (h ^ b) * 1099511628211ull;
+    // Five 8-byte words (the last two overlap), multiplied and folded: FNV-1a's byte loop cost 5% of a dump.
+    std::uint64_t h = 0;
+    for (std::size_t at : {0u, 8u, 16u, 24u, 28u}) {
+        std::uint64_t w = 0;
+        std::memcpy(&w, k.data() + at, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
     return static_cast<std::size_t>(h);
 }
 
@@ -313,6 +319,7 @@ dissector::connection& dissector::create(const std::array<std::uint8_t, 36>& key
     }
     ++counters_.connections;
     connection& ref = *c;
+    last_ = c.get();
     table_[key] = std::move(c);
     classify_by_port(ref);
     return ref;
@@ -320,22 +327,31 @@ dissector::connection& dissector::create(const std::array<std::uint8_t, 36>& key
 
 dissector::connection& dissector::find_or_create(const tcp_segment& s, int& side) {
     const auto key = make_key(s.src, s.dst);
-    auto it = table_.find(key);
-    if (it == table_.end()) {
-        side = 0;
-        return create(key, s);
+    // Consecutive segments mostly belong to one connection (its two directions share the key): skip the hash.
+    if (last_ == nullptr || last_->key != key) {
+        auto it = table_.find(key);
+        if (it == table_.end()) {
+            side = 0;
+            return create(key, s);
+        }
+        last_ = it->second.get();
     }
-    connection& c = *it->second;
+    connection& c = *last_;
     side = c.endpoints[0] == s.src ? 0 : 1;
     const bool new_syn = (s.flags & (tcp_flags::syn | tcp_flags::ack)) == tcp_flags::syn;
     const auto& st = c.sides[static_cast<std::size_t>(side)];
     if (new_syn && (c.closed || (st.saw_syn && st.syn_isn != s.seq))) {  // the 4-tuple is reused
         if (!c.closed) finish_connection(c);
-        table_.erase(it);
+        forget(key);
         side = 0;
         return create(key, s);
     }
     return c;
+}
+
+void dissector::forget(const std::array<std::uint8_t, 36>& key) {
+    last_ = nullptr;
+    table_.erase(key);
 }
 
 void dissector::classify_by_port(connection& c) {
@@ -467,7 +483,7 @@ void dissector::close(connection& c, bool rst) {
     closed_.push_back(c.key);
     if (closed_.size() > max_closed_kept) {
         auto it = table_.find(closed_.front());
-        if (it != table_.end() && it->second->closed) table_.erase(it);
+        if (it != table_.end() && it->second->closed) forget(closed_.front());
         closed_.pop_front();
     }
 }

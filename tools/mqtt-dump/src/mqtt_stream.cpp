@@ -38,8 +38,9 @@ lenient_header read_header(std::span<const std::byte> in) noexcept {
 codec::result<codec::decoded> decode_packet(std::span<const std::byte> in, codec::protocol_version v, direction,
                                             std::uint32_t max_packet_size) noexcept {
     codec::decode_options options{v, max_packet_size};
+    if (v != codec::protocol_version::unknown) return codec::decode(in, options);  // returned without a copy
     auto r = codec::decode(in, options);
-    if (v != codec::protocol_version::unknown || r || r.error().code != codec::errc::connect_expected) return r;
+    if (r || r.error().code != codec::errc::connect_expected) return r;
     // No (valid) CONNECT seen on this connection: guess. 3.1.1 first: it is what a 5.0-less broker answers a
     // CONNECT it refuses with (CONNACK 0x01), and a 5.0 packet with properties rarely parses as 3.1.1.
     options.version = codec::protocol_version::v311;

@@ -20,13 +20,12 @@ void stats_collector::on_event(const event& e) {
         ++t.packets;
         t.bytes += e.raw.size();
         if (const auto* p = std::get_if<codec::publish_view>(e.packet); p && !e.alias_unknown) {
-            auto it = per_topic_.find(e.topic);
-            if (it == per_topic_.end()) it = per_topic_.emplace(std::string(e.topic), topic_counter{}).first;
-            ++it->second.packets;
-            it->second.bytes += e.raw.size();
-            it->second.payload_bytes += p->payload.size();
+            topic_counter& per_topic = topic(e.topic);
+            ++per_topic.packets;
+            per_topic.bytes += e.raw.size();
+            per_topic.payload_bytes += p->payload.size();
         }
-        auto& c = per_connection_[e.conn->id];
+        auto& c = connection(e.conn->id);
         if (c.name.empty() && e.conn->connect_seen) c.name = e.conn->client_id;
         auto& dir = e.dir == direction::client_to_server ? c.sent : c.received;
         ++dir.packets;
@@ -45,6 +44,25 @@ void stats_collector::on_event(const event& e) {
     case event_kind::tls: ++tls_connections_; break;
     default: break;
     }
+}
+
+// Both maps are node-based: the cached pointers stay valid as the maps grow.
+stats_collector::topic_counter& stats_collector::topic(std::string_view name) {
+    if (last_topic_ == nullptr || last_topic_name_ != name) {
+        auto it = per_topic_.find(name);
+        if (it == per_topic_.end()) it = per_topic_.emplace(std::string(name), topic_counter{}).first;
+        last_topic_name_ = it->first;
+        last_topic_ = &it->second;
+    }
+    return *last_topic_;
+}
+
+stats_collector::client_counter& stats_collector::connection(std::uint64_t id) {
+    if (last_connection_ == nullptr || last_connection_id_ != id) {
+        last_connection_id_ = id;
+        last_connection_ = &per_connection_[id];
+    }
+    return *last_connection_;
 }
 
 void stats_collector::print(std::FILE* out, const capture_counters& k, bool json) const {

@@ -129,6 +129,7 @@ private:
     };
     connection& find_or_create(const tcp_segment& s, int& side);
     connection& create(const std::array<std::uint8_t, 36>& key, const tcp_segment& s);
+    void forget(const std::array<std::uint8_t, 36>& key);  // drops a connection from the table
     void classify_by_port(connection& c);
     void classify_pending(connection& c);
     void become_mqtt(connection& c, int client_side);
@@ -145,6 +146,7 @@ private:
     // more have closed: memory stays bounded on long captures.
     std::deque<std::array<std::uint8_t, 36>> closed_;
     static constexpr std::size_t max_closed_kept = 4096;
+    connection* last_ = nullptr;  // the connection of the previous segment
     std::uint64_t next_id_ = 0;
     std::unique_ptr<connection> raw_;  // --hex / --raw pseudo connection
 };

@@ -40,9 +40,18 @@ private:
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
     };
+    // The counters of the previous PUBLISH topic and connection: a run of packets with the same topic or on the
+    // same connection (the common case) skips the hash lookups.
+    topic_counter& topic(std::string_view name);
+    client_counter& connection(std::uint64_t id);
+
     std::array<counter, 16> per_type_{};
     std::unordered_map<std::string, topic_counter, string_hash, std::equal_to<>> per_topic_;
     std::unordered_map<std::uint64_t, client_counter> per_connection_;
+    std::string_view last_topic_name_;  // a key of per_topic_
+    topic_counter* last_topic_ = nullptr;
+    std::uint64_t last_connection_id_ = 0;
+    client_counter* last_connection_ = nullptr;
     std::uint64_t malformed_ = 0;
     std::uint64_t malformed_bytes_ = 0;
     std::uint64_t truncated_ = 0;
