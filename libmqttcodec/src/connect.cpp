@@ -75,7 +75,7 @@ result<packet_view> decode_connect(reader& in) noexcept {
     }
     MQTT_TRY(end, in.expect_end());
     (void)end;
-    return packet_view{c};
+    return c;
 }
 
 body_size measure(const connect_view& p, protocol_version) noexcept {
@@ -142,7 +142,7 @@ result<packet_view> decode_connack(reader& in, protocol_version v) noexcept {
     if (c.session_present && is_error(c.reason)) return in.fail_at(errc::invalid_connack_flags, flags_at);
     MQTT_TRY(end, in.expect_end());
     (void)end;
-    return packet_view{c};
+    return c;
 }
 
 body_size measure(const connack_view& p, protocol_version v) noexcept {

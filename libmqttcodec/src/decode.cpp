@@ -41,7 +41,7 @@ result<decoded> decode(std::span<const std::byte> in, const decode_options& opti
         return fail(errc::reserved_packet_type, 0);
     }();
     if (!packet) return unexpected{packet.error()};
-    return decoded{*packet, total};
+    return result<decoded>(std::in_place, *packet, total);  // one copy of the packet, into its final place
 }
 
 }  // namespace mqtt::codec

@@ -6,8 +6,8 @@ namespace mqtt::codec::detail {
 result<packet_view> decode_ping(reader& in, packet_type t) noexcept {
     MQTT_TRY(end, in.expect_end());  // no variable header, no payload
     (void)end;
-    if (t == packet_type::pingreq) return packet_view{pingreq_view{}};
-    return packet_view{pingresp_view{}};
+    if (t == packet_type::pingreq) return pingreq_view{};
+    return pingresp_view{};
 }
 
 body_size measure(const pingreq_view&, protocol_version) noexcept { return {}; }
@@ -32,7 +32,7 @@ result<packet_view> decode_reason_and_properties(reader& in, packet_type t, prop
     }
     MQTT_TRY(end, in.expect_end());
     (void)end;
-    return packet_view{view};
+    return view;
 }
 
 template <class View>
@@ -62,7 +62,7 @@ result<packet_view> decode_disconnect(reader& in, protocol_version v) noexcept {
     if (v != protocol_version::v5) {
         MQTT_TRY(end, in.expect_end());  // 3.1.1 DISCONNECT has Remaining Length 0
         (void)end;
-        return packet_view{disconnect_view{}};
+        return disconnect_view{};
     }
     return decode_reason_and_properties<disconnect_view>(in, packet_type::disconnect, property_context::disconnect);
 }

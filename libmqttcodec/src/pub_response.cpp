@@ -28,7 +28,7 @@ result<packet_view> decode_as(reader& in, protocol_version v) noexcept {
     }
     MQTT_TRY(end, in.expect_end());
     (void)end;
-    return packet_view{p};
+    return p;
 }
 }  // namespace
 

@@ -47,7 +47,7 @@ result<packet_view> decode_publish(reader& in, const fixed_header& h, protocol_v
             return in.fail_at(errc::topic_alias_missing, topic_at);
     }
     p.payload = in.rest();
-    return packet_view{p};
+    return p;
 }
 
 namespace {

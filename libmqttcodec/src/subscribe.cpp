@@ -78,7 +78,7 @@ result<packet_view> decode_subscribe(reader& in, protocol_version v) noexcept {
             return in.fail_at(errc::no_local_on_shared_subscription, filter_at);
     }
     s.subscriptions = subscription_list::from_wire({first, in.position()});
-    return packet_view{s};
+    return s;
 }
 
 body_size measure(const subscribe_view& p, protocol_version v) noexcept {
@@ -126,7 +126,7 @@ result<packet_view> decode_suback(reader& in, protocol_version v) noexcept {
     }
     MQTT_TRY(codes, read_reason_codes(in, packet_type::suback, v));
     s.reason_codes = codes;
-    return packet_view{s};
+    return s;
 }
 
 std::uint8_t suback_code(reason_code c, protocol_version v) noexcept {

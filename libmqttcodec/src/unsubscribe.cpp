@@ -19,7 +19,7 @@ result<packet_view> decode_unsubscribe(reader& in, protocol_version v) noexcept 
         (void)filter;
     }
     u.topic_filters = topic_filter_list::from_wire({first, in.position()});
-    return packet_view{u};
+    return u;
 }
 
 body_size measure(const unsubscribe_view& p, protocol_version v) noexcept {
@@ -48,7 +48,7 @@ result<packet_view> decode_unsuback(reader& in, protocol_version v) noexcept {
     }
     MQTT_TRY(end, in.expect_end());  // 3.1.1 UNSUBACK is the packet id alone
     (void)end;
-    return packet_view{u};
+    return u;
 }
 
 body_size measure(const unsuback_view& p, protocol_version v) noexcept {

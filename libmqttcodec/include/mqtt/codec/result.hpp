@@ -68,6 +68,18 @@ class [[nodiscard]] result {
 
 public:
     constexpr result(T value) noexcept : has_value_(true) { new (&value_) T(std::move(value)); }  // NOLINT
+    // As std::expected: a value built in place from something T is made of, so a decoder's publish_view becomes
+    // the packet_view inside the result without an intermediate packet_view (a copy of about 200 bytes each).
+    template <class U>
+        requires(!std::is_same_v<std::remove_cvref_t<U>, T> && !std::is_same_v<std::remove_cvref_t<U>, result> &&
+                 !std::is_same_v<std::remove_cvref_t<U>, unexpected> && std::is_nothrow_constructible_v<T, U &&>)
+    constexpr result(U&& value) noexcept : has_value_(true) {  // NOLINT: implicit like the T constructor
+        new (&value_) T(std::forward<U>(value));
+    }
+    template <class... Args>
+    constexpr explicit result(std::in_place_t, Args&&... args) noexcept : has_value_(true) {
+        new (&value_) T{std::forward<Args>(args)...};
+    }
     constexpr result(unexpected e) noexcept : has_value_(false) { new (&error_) codec::error(e.value); }  // NOLINT
     constexpr result(const result& other) noexcept : has_value_(other.has_value_) {
         if (has_value_) new (&value_) T(other.value_);
