@@ -18,22 +18,13 @@ namespace {
 constexpr std::string_view ellipsis = "\xE2\x80\xA6";  // U+2026 HORIZONTAL ELLIPSIS
 
 // out_it is fmt::appender: append to its buffer in one go rather than one push_back per character.
-// The strings are short (a few to a few dozen bytes): copy inline when they fit, buffer::append (out of line,
-// and able to flush a fixed-size buffer) otherwise.
-out_it put(out_it out, std::string_view s) {
-    auto& b = fmt::detail::get_container(out);
-    const std::size_t n = b.size();
-    if (s.size() <= b.capacity() - n) {
-        if (!s.empty()) std::memcpy(b.data() + n, s.data(), s.size());
-        b.try_resize(n + s.size());
-    } else {
-        b.append(s.data(), s.data() + s.size());
-    }
+inline out_it put(out_it out, std::string_view s) {
+    append(fmt::detail::get_container(out), s);
     return out;
 }
 
-out_it put(out_it out, char c) {
-    fmt::detail::get_container(out).push_back(c);
+inline out_it put(out_it out, char c) {
+    append(fmt::detail::get_container(out), c);
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include <mqtt/codec/format.hpp>
 #include <mqtt/codec/utf8.hpp>
 
 namespace mqtt::dump {
@@ -15,10 +16,10 @@ void append_hex(fmt::memory_buffer& out, std::span<const std::byte> bytes, std::
                 std::string_view separator) {
     const std::size_t n = std::min(bytes.size(), max_bytes);
     for (std::size_t i = 0; i < n; ++i) {
-        if (i != 0) out.append(separator);
+        if (i != 0) codec::fmt_detail::append(out, separator);
         const auto b = std::to_integer<unsigned>(bytes[i]);
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 0x0F]);
+        const char pair[2] = {digits[b >> 4], digits[b & 0x0F]};
+        codec::fmt_detail::append(out, std::string_view(pair, 2));
     }
 }
 

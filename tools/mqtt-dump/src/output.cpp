@@ -15,16 +15,9 @@ namespace {
 
 using out_t = fmt::memory_buffer;
 
-// Short strings, once or more per field: copied inline when they fit (memory_buffer::append is out of line).
-void put(out_t& o, std::string_view s) {
-    const std::size_t n = o.size();
-    if (s.size() <= o.capacity() - n) {
-        if (!s.empty()) std::memcpy(o.data() + n, s.data(), s.size());
-        o.try_resize(n + s.size());
-    } else {
-        o.append(s);
-    }
-}
+// Short strings and single characters, several per field: appended without a call.
+inline void put(out_t& o, std::string_view s) { codec::fmt_detail::append(o, s); }
+inline void put(out_t& o, char c) { codec::fmt_detail::append(o, c); }
 
 // "." and `value` on exactly `digits` digits, zero-padded (value < 10^digits): "{:0N}" without a format string.
 void put_fraction(out_t& o, std::uint64_t value, int digits) {
@@ -86,7 +79,7 @@ void append_json_bytes_or_text(out_t& o, std::string_view key_text, std::string_
         put(o, key_hex);
         put(o, "\":\"");
         append_hex(o, shown, shown.size());
-        o.push_back('"');
+        put(o, '"');
     }
     if (shown.size() < bytes.size()) put(o, ",\"payload_truncated\":true");
 }
@@ -108,7 +101,7 @@ void append_property_json(out_t& o, const codec::property& p) {
     case codec::property_type::binary_data:
         put(o, ",\"value_hex\":\"");
         append_hex(o, p.binary, p.binary.size());
-        o.push_back('"');
+        put(o, '"');
         break;
     case codec::property_type::utf8_string_pair:
         put(o, ",\"key\":");
@@ -118,29 +111,29 @@ void append_property_json(out_t& o, const codec::property& p) {
         break;
     case codec::property_type::invalid: break;
     }
-    o.push_back('}');
+    put(o, '}');
 }
 
 void append_string_array(out_t& o, std::string_view key, const auto& list, auto&& get) {
     fmt::format_to(fmt::appender(o), ",\"{}\":[", key);
     bool first = true;
     for (const auto& item : list) {
-        if (!first) o.push_back(',');
+        if (!first) put(o, ',');
         first = false;
         append_json_string(o, get(item));
     }
-    o.push_back(']');
+    put(o, ']');
 }
 
 void append_reason_codes(out_t& o, const codec::reason_code_list& codes) {
     put(o, ",\"reason_codes\":[");
     bool first = true;
     for (codec::reason_code c : codes) {
-        if (!first) o.push_back(',');
+        if (!first) put(o, ',');
         first = false;
         fmt::format_to(fmt::appender(o), "{}", static_cast<unsigned>(c));
     }
-    o.push_back(']');
+    put(o, ']');
 }
 
 void append_header_json(out_t& o, const event& e) {
@@ -153,8 +146,8 @@ void append_header_json(out_t& o, const event& e) {
     put(o, ",\"type_name\":\"");
     put(o, codec::name(e.header->type));
     put(o, "\",\"hdrflags\":\"0x");
-    o.push_back(hex[(first >> 4) & 0x0F]);
-    o.push_back(hex[first & 0x0F]);
+    put(o, hex[(first >> 4) & 0x0F]);
+    put(o, hex[first & 0x0F]);
     put(o, "\",\"len\":");
     put_int(o, e.header->remaining_length);
 }
@@ -213,7 +206,7 @@ void append_packet_json(out_t& o, const event& e, const output_options& opt) {
                 put_int(o, v.payload.size());
                 put(o, ",\"payload_sha256_12\":\"");
                 append_sha256_hex(o, v.payload, 12);
-                o.push_back('"');
+                put(o, '"');
                 append_json_bytes_or_text(o, "payload", "payload_hex", v.payload, opt.max_payload);
             } else if constexpr (requires { T::type; }) {  // PUBACK, PUBREC, PUBREL, PUBCOMP
                 put(o, ",\"msgid\":");
@@ -226,14 +219,14 @@ void append_packet_json(out_t& o, const event& e, const output_options& opt) {
                 put(o, ",\"sub_options\":[");
                 bool first = true;
                 for (const codec::subscription& s : v.subscriptions) {
-                    if (!first) o.push_back(',');
+                    if (!first) put(o, ',');
                     first = false;
                     const unsigned b = static_cast<unsigned>(s.options.max_qos) | (s.options.no_local ? 4u : 0u) |
                                        (s.options.retain_as_published ? 8u : 0u) |
                                        (unsigned{s.options.retain_handling} << 4);
                     fmt::format_to(it, "{}", b);
                 }
-                o.push_back(']');
+                put(o, ']');
             } else if constexpr (std::is_same_v<T, codec::suback_view>) {
                 fmt::format_to(it, ",\"msgid\":{}", v.packet_id);
                 append_reason_codes(o, v.reason_codes);
@@ -255,15 +248,15 @@ void append_packet_json(out_t& o, const event& e, const output_options& opt) {
         fmt::format_to(fmt::appender(o), "0x{:02x}\"", static_cast<unsigned>(p.id));
     });
     if (any) {
-        o.push_back(']');
+        put(o, ']');
         put(o, ",\"properties\":[");
         bool first = true;
         for_each_property(*e.packet, [&](const codec::property& p) {
-            if (!first) o.push_back(',');
+            if (!first) put(o, ',');
             first = false;
             append_property_json(o, p);
         });
-        o.push_back(']');
+        put(o, ']');
     }
     if (!e.protocol_error.empty()) {
         put(o, ",\"protocol_error\":");
@@ -306,7 +299,7 @@ void buffered_writer::flush() {
 }
 
 void append_json_string(fmt::memory_buffer& o, std::string_view s) {
-    o.push_back('"');
+    put(o, '"');
     std::size_t i = 0;
     while (i < s.size()) {
         // Copy runs of plain characters at once.
@@ -342,7 +335,7 @@ void append_json_string(fmt::memory_buffer& o, std::string_view s) {
         }
         ++i;
     }
-    o.push_back('"');
+    put(o, '"');
 }
 
 void json_writer::on_event(const event& e) {
@@ -355,7 +348,7 @@ void json_writer::on_event(const event& e) {
     put(o, ",\"ts\":\"");
     put_int(o, e.frame->seconds);
     put_fraction(o, e.frame->nanoseconds, 9);
-    o.push_back('"');
+    put(o, '"');
     // The same for every event of a connection and direction.
     put(o, prefixes_.get(e, [&](fmt::memory_buffer& b) {
         fmt::format_to(fmt::appender(b), ",\"conn\":{},\"dir\":\"{}\",\"src\":", e.conn->id, dir_name(e.dir));
@@ -379,7 +372,7 @@ void json_writer::on_event(const event& e) {
         append_header_json(o, e);
         put(o, ",\"bytes_hex\":\"");
         append_hex(o, e.raw, 64);
-        o.push_back('"');
+        put(o, '"');
         break;
     case event_kind::truncated:
         fmt::format_to(it, ",\"idx\":{}", e.index_in_frame);
@@ -464,7 +457,7 @@ void text_writer::on_event(const event& e) {
     case event_kind::close: put(o, e.is_rst ? "CLOSE (RST)" : "CLOSE (FIN)"); break;
     case event_kind::tls: put(o, "TLS: encrypted, not decoded"); break;
     }
-    o.push_back('\n');
+    put(o, '\n');
     if (options_.verbose && e.kind == event_kind::malformed) append_hexdump(o, e.raw, "    ");
     out_.end_record();
 }

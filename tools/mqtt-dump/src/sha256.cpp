@@ -5,6 +5,8 @@
 
 #include <openssl/evp.h>
 
+#include <mqtt/codec/format.hpp>
+
 namespace mqtt::dump {
 namespace {
 
@@ -38,7 +40,7 @@ void append_sha256_hex(fmt::memory_buffer& out, std::span<const std::byte> data,
         text[2 * i] = hex[digest[i] >> 4];
         text[2 * i + 1] = hex[digest[i] & 0x0F];
     }
-    out.append(text, text + std::min<std::size_t>(digits, sizeof text));
+    codec::fmt_detail::append(out, std::string_view(text, std::min<std::size_t>(digits, sizeof text)));
 }
 
 std::string sha256_hex(std::span<const std::byte> data, std::size_t digits) {

@@ -11,7 +11,9 @@
 //
 // Kept out of mqtt::codec so the codec itself does not depend on fmt.
 #include <cstddef>
+#include <cstring>
 #include <string>
+#include <string_view>
 
 #include <fmt/core.h>
 
@@ -45,6 +47,41 @@ template <class T>
 
 namespace fmt_detail {
 using out_it = fmt::format_context::iterator;
+
+// Appends to an fmt buffer (fmt::memory_buffer, or the one behind an fmt::appender) without a call: output is
+// built from many pieces of a few bytes, and fmt's buffer::append and push_back are out of line, as is the
+// memcpy a variable length needs. Up to 16 bytes are copied with fixed-size moves.
+inline void append(fmt::detail::buffer<char>& b, std::string_view s) {
+    const std::size_t n = b.size();
+    const std::size_t k = s.size();
+    if (k > 16 || b.capacity() - n < 16) {
+        b.append(s.data(), s.data() + k);
+        return;
+    }
+    char* d = b.data() + n;
+    const char* p = s.data();
+    if (k >= 8) {  // two overlapping 8-byte moves
+        std::memcpy(d, p, 8);
+        std::memcpy(d + k - 8, p + k - 8, 8);
+    } else if (k >= 4) {
+        std::memcpy(d, p, 4);
+        std::memcpy(d + k - 4, p + k - 4, 4);
+    } else if (k > 0) {
+        d[0] = p[0];
+        d[k / 2] = p[k / 2];
+        d[k - 1] = p[k - 1];
+    }
+    b.try_resize(n + k);
+}
+inline void append(fmt::detail::buffer<char>& b, char c) {
+    const std::size_t n = b.size();
+    if (n == b.capacity()) {
+        b.push_back(c);
+        return;
+    }
+    b.data()[n] = c;
+    b.try_resize(n + 1);
+}
 
 // Parses `[v][digits]` into options; anything else is a format error (a compile error with checked strings).
 struct options_parser {

@@ -28,7 +28,7 @@ public:
     ~buffered_writer() { flush(); }
     fmt::memory_buffer& buffer() noexcept { return buf_; }
     void end_record() {
-        if (flush_each_ || buf_.size() >= (64u << 10)) flush();
+        if (flush_each_ || buf_.size() >= (1u << 20)) flush();  // one write per MB
     }
     void flush();
 
