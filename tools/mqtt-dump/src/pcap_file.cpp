@@ -51,12 +51,24 @@ std::optional<mapped_pcap> mapped_pcap::open(const std::string& path) {
 
 mapped_pcap::mapped_pcap(mapped_pcap&& other) noexcept
     : data_(other.data_), size_(other.size_), at_(other.at_), swapped_(other.swapped_),
-      nanosecond_(other.nanosecond_), link_type_(other.link_type_), frame_number_(other.frame_number_) {
+      nanosecond_(other.nanosecond_), link_type_(other.link_type_), frame_number_(other.frame_number_),
+      released_(other.released_) {
     other.data_ = nullptr;
 }
 
 mapped_pcap::~mapped_pcap() {
     if (data_ != nullptr) ::munmap(const_cast<std::byte*>(data_), size_);
+}
+
+// Pages already read are dropped from the mapping (they stay in the page cache), so that the resident size stays
+// a few MB rather than growing to the size of the file. Nothing points into frames before the current one: the
+// reassembler copies what it keeps. (Were something to, the page would simply be read again from the file.)
+void mapped_pcap::release_behind() noexcept {
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t end = (at_ - record_header_size) / page * page;  // before the current frame's page
+    if (end <= released_) return;
+    ::madvise(const_cast<std::byte*>(data_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
 }
 
 std::uint32_t mapped_pcap::u32(std::size_t at) const noexcept { return load_u32(data_ + at, swapped_); }
@@ -78,6 +90,7 @@ bool mapped_pcap::next(frame_info& info, std::span<const std::byte>& bytes) {
     info.nanoseconds = nanosecond_ ? fraction : fraction * 1000;
     bytes = std::span<const std::byte>(data_ + at_ + record_header_size, caplen);
     at_ += record_header_size + caplen;
+    if (at_ - released_ >= release_step) release_behind();
     return true;
 }
 

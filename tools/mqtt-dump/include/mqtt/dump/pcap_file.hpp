@@ -31,6 +31,8 @@ public:
 private:
     mapped_pcap(const std::byte* data, std::size_t size) noexcept : data_(data), size_(size) {}
     [[nodiscard]] std::uint32_t u32(std::size_t at) const noexcept;
+    void release_behind() noexcept;
+    static constexpr std::size_t release_step = 8u << 20;
 
     const std::byte* data_;
     std::size_t size_;
@@ -39,6 +41,7 @@ private:
     bool nanosecond_ = false;
     int link_type_ = 0;
     std::uint64_t frame_number_ = 0;
+    std::size_t released_ = 0;  // bytes at the front already dropped from the mapping (page-aligned)
 };
 
 }  // namespace mqtt::dump
