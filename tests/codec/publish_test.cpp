@@ -170,6 +170,35 @@ TEST(PublishV5, MQTT_4_7_0_1_WildcardsOnlyInFilters) {
                              reason_code::topic_name_invalid));
 }
 
+// The same rules on topics longer than 8 bytes (decode checks plain ASCII topics 8 bytes at a time): a wildcard,
+// U+0000 or a bad UTF-8 byte in the first word, a later word or the tail is still found, at the same offset.
+TEST_P(PublishRules, LongTopicsWithAWildcardNulOrBadUtf8AnywhereAreRejected) {
+    struct bad_topic {
+        std::string_view hex;
+        errc code;
+        std::uint32_t offset;
+    };
+    for (const bad_topic& t : {
+             bad_topic{"0010 61626364656667 2b 696a6b6c6d6e6f70", errc::invalid_topic_name, 2},  // '+' at 7
+             bad_topic{"0010 616263646566676869 23 6b6c6d6e6f70", errc::invalid_topic_name, 2},  // '#' at 9
+             bad_topic{"000a 6162636465666768 2f 23", errc::invalid_topic_name, 2},              // '#' in the tail
+             bad_topic{"0010 6162636465666768696a6b 00 6d6e6f70", errc::utf8_contains_null, 15},
+             bad_topic{"0010 6162 ff 6465666768696a6b6c6d6e6f70", errc::invalid_utf8, 6},
+             bad_topic{"0011 6162636465666768696a6b6c6d6e6f c3 28", errc::invalid_utf8, 20},
+         }) {
+        SCOPED_TRACE(t.hex);
+        EXPECT_TRUE(decode_fails(publish(0x30, t.hex), GetParam(), t.code, t.offset,
+                                 codec::to_reason_code(t.code)));
+    }
+}
+TEST_P(PublishRules, LongTopicsWithUtf8AreAccepted) {
+    // "abcdefgh/é/漢/x": non-ASCII after the first 8 bytes takes the full UTF-8 check.
+    const auto bytes = publish(0x30, "0011 6162636465666768 2f c3a9 2f e6bca2 2f 78");
+    const auto r = codec::decode(bytes, {GetParam(), 268'435'460});
+    ASSERT_TRUE(r) << codec::name(r.error().code);
+    EXPECT_EQ(std::get<codec::publish_view>(r->packet).topic, "abcdefgh/\xC3\xA9/\xE6\xBC\xA2/x");
+}
+
 // MQTT-3.3.2-1 (v3.1.1 and v5): the topic name is a UTF-8 string; MQTT-4.7.3-2: no U+0000 in it.
 TEST_P(PublishRules, MQTT_3_3_2_1_TopicNameNotUtf8) {
     EXPECT_TRUE(decode_fails(publish(0x30, "0003 61 c3 28"), GetParam(), errc::invalid_utf8, 6,
