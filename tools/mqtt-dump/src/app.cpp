@@ -4,6 +4,7 @@
 #include <cstring>
 #include <exception>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -14,6 +15,15 @@ namespace mqtt::dump {
 namespace {
 
 std::atomic<pcap_source*> live_source{nullptr};
+// request_stop() calls still using the source they loaded: the source may be closed only once this is 0
+// (request_stop may run on another thread than the capture, e.g. a test's; found by TSan).
+std::atomic<int> stops_in_progress{0};
+
+// Takes the live source out of request_stop()'s reach; returns once no call can still be using it.
+void unpublish_live_source() noexcept {
+    live_source.store(nullptr);
+    while (stops_in_progress.load() != 0) std::this_thread::yield();
+}
 
 // Forwards to the chosen printer and to the statistics.
 class tee_sink final : public event_sink {
@@ -32,7 +42,9 @@ private:
 }  // namespace
 
 void request_stop() noexcept {
+    ++stops_in_progress;
     if (pcap_source* s = live_source.load()) s->stop();
+    --stops_in_progress;
 }
 
 int run(const dump_config& config, std::FILE* out, std::FILE* err) {
@@ -75,10 +87,10 @@ int run(const dump_config& config, std::FILE* out, std::FILE* err) {
                     first = false;
                 });
             } catch (...) {
-                live_source.store(nullptr);
+                unpublish_live_source();
                 throw;
             }
-            live_source.store(nullptr);
+            unpublish_live_source();
         }
         d.finish();
     } catch (const std::exception& e) {

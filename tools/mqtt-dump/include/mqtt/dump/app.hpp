@@ -28,7 +28,8 @@ struct dump_config {
 // Runs one dump. Returns the process exit code (0, or 1 after printing an error to `err`).
 int run(const dump_config& config, std::FILE* out, std::FILE* err);
 
-// Stops a live capture in progress (async-signal-safe; for SIGINT/SIGTERM handlers).
+// Stops a live capture in progress: async-signal-safe (SIGINT/SIGTERM handlers), and callable from another thread
+// (run() waits for such a call to finish before it closes the capture).
 void request_stop() noexcept;
 
 }  // namespace mqtt::dump
