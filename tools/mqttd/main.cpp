@@ -127,7 +127,14 @@ int run(const command_line& cli) {
             }
         }
     });
-    loop.run();
+    try {
+        loop.run();
+    } catch (const std::exception& e) {
+        // A commit that failed (disk full, persistence_max_size, I/O error): the iteration's output, which may
+        // acknowledge what is not stored, is never written. Clients re-send to the next run.
+        log.log(mqttd::log_level::error, "stopping: {}", e.what());
+        return 1;
+    }
     loop.remove(sigfd.get());
     const auto& st = server->engine_stats();
     log.log(mqttd::log_level::notice, "mqttd stopped ({} messages received, {} sent, {} dropped)",

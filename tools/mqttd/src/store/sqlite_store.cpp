@@ -199,7 +199,19 @@ void sqlite_store::begin() {
     in_transaction_ = true;
 }
 
+template <class F>
+void sqlite_store::apply(F&& change) noexcept {
+    if (failure_) return;
+    try {
+        begin();
+        change();
+    } catch (...) {
+        failure_ = std::current_exception();
+    }
+}
+
 void sqlite_store::commit() {
+    if (failure_) std::rethrow_exception(failure_);
     if (!in_transaction_) return;
     st_->collect.run();
     st_->clear_orphans.run();
@@ -329,98 +341,111 @@ void sqlite_store::replay(broker::durable_store& into) {
 }
 
 void sqlite_store::message_added(const broker::message_record& m) {
-    begin();
-    codec::publish_view p = m.publish;
-    p.packet_id = p.qos == codec::qos::at_most_once ? 0 : 1;  // decode() insists on an id for QoS 1/2
-    p.dup = false;
-    std::vector<std::byte> bytes(codec::encoded_size(p, codec::protocol_version::v5));
-    if (!codec::encode(p, codec::protocol_version::v5, bytes))
-        throw store_error(fmt::format("persistence store {}: message {} does not encode", db_.path(), m.id));
-    auto& st = st_->add_message;
-    st.bind(1, static_cast<std::int64_t>(m.id));
-    if (m.expires_at) st.bind(2, to_wall(*m.expires_at));
-    else st.bind_null(2);
-    st.bind(3, std::span<const std::byte>(bytes)).run();
+    apply([&] {
+        codec::publish_view p = m.publish;
+        p.packet_id = p.qos == codec::qos::at_most_once ? 0 : 1;  // decode() insists on an id for QoS 1/2
+        p.dup = false;
+        std::vector<std::byte> bytes(codec::encoded_size(p, codec::protocol_version::v5));
+        if (!codec::encode(p, codec::protocol_version::v5, bytes))
+            throw store_error(fmt::format("persistence store {}: message {} does not encode", db_.path(), m.id));
+        auto& st = st_->add_message;
+        st.bind(1, static_cast<std::int64_t>(m.id));
+        if (m.expires_at) st.bind(2, to_wall(*m.expires_at));
+        else st.bind_null(2);
+        st.bind(3, std::span<const std::byte>(bytes)).run();
+    });
 }
 
 void sqlite_store::retained_set(std::string_view topic, std::uint64_t message_id) {
-    begin();
-    st_->set_retained.bind(1, topic).bind(2, static_cast<std::int64_t>(message_id)).run();
+    apply([&] {
+        st_->set_retained.bind(1, topic).bind(2, static_cast<std::int64_t>(message_id)).run();
+    });
 }
 
 void sqlite_store::retained_cleared(std::string_view topic) {
-    begin();
-    st_->clear_retained.bind(1, topic).run();
+    apply([&] {
+        st_->clear_retained.bind(1, topic).run();
+    });
 }
 
 void sqlite_store::session_saved(const broker::session_record& s) {
-    begin();
-    auto& st = st_->save_session;
-    st.bind(1, s.client_id).bind(2, s.username).bind(3, static_cast<std::int64_t>(s.version));
-    st.bind(4, static_cast<std::int64_t>(s.expiry_interval));
-    if (s.expires_at) st.bind(5, to_wall(*s.expires_at));
-    else st.bind_null(5);
-    st.run();
+    apply([&] {
+        auto& st = st_->save_session;
+        st.bind(1, s.client_id).bind(2, s.username).bind(3, static_cast<std::int64_t>(s.version));
+        st.bind(4, static_cast<std::int64_t>(s.expiry_interval));
+        if (s.expires_at) st.bind(5, to_wall(*s.expires_at));
+        else st.bind_null(5);
+        st.run();
+    });
 }
 
 void sqlite_store::session_removed(std::string_view client_id) {
-    begin();
-    st_->remove_session.bind(1, client_id).run();
-    st_->remove_session_subscriptions.bind(1, client_id).run();
-    st_->remove_session_outgoing.bind(1, client_id).run();
-    st_->remove_session_qos2.bind(1, client_id).run();
-    st_->remove_will.bind(1, client_id).run();
+    apply([&] {
+        st_->remove_session.bind(1, client_id).run();
+        st_->remove_session_subscriptions.bind(1, client_id).run();
+        st_->remove_session_outgoing.bind(1, client_id).run();
+        st_->remove_session_qos2.bind(1, client_id).run();
+        st_->remove_will.bind(1, client_id).run();
+    });
 }
 
 void sqlite_store::subscription_saved(const broker::subscription_record& s) {
-    begin();
-    st_->save_subscription.bind(1, s.client_id).bind(2, s.topic_filter).bind(3, encode_options(s.options));
-    st_->save_subscription.bind(4, static_cast<std::int64_t>(s.subscription_id)).run();
+    apply([&] {
+        st_->save_subscription.bind(1, s.client_id).bind(2, s.topic_filter).bind(3, encode_options(s.options));
+        st_->save_subscription.bind(4, static_cast<std::int64_t>(s.subscription_id)).run();
+    });
 }
 
 void sqlite_store::subscription_removed(std::string_view client_id, std::string_view filter) {
-    begin();
-    st_->remove_subscription.bind(1, client_id).bind(2, filter).run();
+    apply([&] {
+        st_->remove_subscription.bind(1, client_id).bind(2, filter).run();
+    });
 }
 
 void sqlite_store::outgoing_saved(const broker::outgoing_record& o) {
-    begin();
-    const auto ids = encode_ids(o.subscription_ids);
-    auto& st = st_->save_outgoing;
-    st.bind(1, o.client_id).bind(2, static_cast<std::int64_t>(o.seq)).bind(3, static_cast<std::int64_t>(o.message_id));
-    st.bind(4, static_cast<std::int64_t>(o.qos)).bind(5, std::int64_t{o.retain ? 1 : 0});
-    st.bind(6, std::span<const std::byte>(ids)).bind(7, std::int64_t{o.packet_id});
-    st.bind(8, static_cast<std::int64_t>(o.state)).run();
+    apply([&] {
+        const auto ids = encode_ids(o.subscription_ids);
+        auto& st = st_->save_outgoing;
+        st.bind(1, o.client_id).bind(2, static_cast<std::int64_t>(o.seq)).bind(3, static_cast<std::int64_t>(o.message_id));
+        st.bind(4, static_cast<std::int64_t>(o.qos)).bind(5, std::int64_t{o.retain ? 1 : 0});
+        st.bind(6, std::span<const std::byte>(ids)).bind(7, std::int64_t{o.packet_id});
+        st.bind(8, static_cast<std::int64_t>(o.state)).run();
+    });
 }
 
 void sqlite_store::outgoing_removed(std::string_view client_id, std::uint64_t seq) {
-    begin();
-    st_->remove_outgoing.bind(1, client_id).bind(2, static_cast<std::int64_t>(seq)).run();
+    apply([&] {
+        st_->remove_outgoing.bind(1, client_id).bind(2, static_cast<std::int64_t>(seq)).run();
+    });
 }
 
 void sqlite_store::inbound_qos2_added(std::string_view client_id, std::uint16_t packet_id) {
-    begin();
-    st_->add_qos2.bind(1, client_id).bind(2, std::int64_t{packet_id}).run();
+    apply([&] {
+        st_->add_qos2.bind(1, client_id).bind(2, std::int64_t{packet_id}).run();
+    });
 }
 
 void sqlite_store::inbound_qos2_removed(std::string_view client_id, std::uint16_t packet_id) {
-    begin();
-    st_->remove_qos2.bind(1, client_id).bind(2, std::int64_t{packet_id}).run();
+    apply([&] {
+        st_->remove_qos2.bind(1, client_id).bind(2, std::int64_t{packet_id}).run();
+    });
 }
 
 void sqlite_store::will_saved(const broker::will_record& w) {
-    begin();
-    auto& st = st_->save_will;
-    st.bind(1, w.client_id).bind(2, static_cast<std::int64_t>(w.message_id));
-    st.bind(3, static_cast<std::int64_t>(w.delay_interval));
-    if (w.publish_at) st.bind(4, to_wall(*w.publish_at));
-    else st.bind_null(4);
-    st.run();
+    apply([&] {
+        auto& st = st_->save_will;
+        st.bind(1, w.client_id).bind(2, static_cast<std::int64_t>(w.message_id));
+        st.bind(3, static_cast<std::int64_t>(w.delay_interval));
+        if (w.publish_at) st.bind(4, to_wall(*w.publish_at));
+        else st.bind_null(4);
+        st.run();
+    });
 }
 
 void sqlite_store::will_removed(std::string_view client_id) {
-    begin();
-    st_->remove_will.bind(1, client_id).run();
+    apply([&] {
+        st_->remove_will.bind(1, client_id).run();
+    });
 }
 
 std::unique_ptr<sqlite_store> open_store(const settings& s, logger& log) {

@@ -5,6 +5,7 @@
 // mqttd per store). Layout and guarantees: docs/architecture.md, "Durability".
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string>
 
@@ -36,8 +37,8 @@ public:
 
     // Rebuilds `e` from the store (engine::restore); expired retained messages are dropped from the store first.
     void restore_into(mqtt::broker::engine& e, mqtt::broker::time_point now);
-    // Commits what was reported since the last call (nothing to do when nothing was). Throws store_error: the
-    // caller must then not write the iteration's output.
+    // Commits what was reported since the last call (nothing to do when nothing was). Throws store_error when
+    // that or any reported change failed: the caller must then not write the iteration's output.
     void commit();
 
     void message_added(const mqtt::broker::message_record& m) override;
@@ -57,6 +58,10 @@ public:
 private:
     struct statements;
     void begin();
+    // Runs one reported change in the iteration's transaction. Called from inside the engine, which is built
+    // without exceptions: a failure is kept and thrown by the next commit().
+    template <class F>
+    void apply(F&& change) noexcept;
     void validate();
     void replay(mqtt::broker::durable_store& into);
     [[nodiscard]] std::int64_t to_wall(mqtt::broker::time_point t) const;
@@ -67,6 +72,7 @@ private:
     // steady_clock (the engine's time) minus system_clock (what survives a restart), taken at open.
     std::chrono::nanoseconds steady_minus_wall_{};
     bool in_transaction_ = false;
+    std::exception_ptr failure_;
 };
 
 // mqttd's start-up: the store `s` asks for (nullptr when persistence is off). With persistence_reset, a store
