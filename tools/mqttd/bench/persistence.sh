@@ -38,16 +38,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-wait_port() {
-    for _ in $(seq 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
-        sleep 0.05
-    done
-    return 1
-}
+# shellcheck source=../../mqtt-load/bench/ports.sh
+source "$repo/tools/mqtt-load/bench/ports.sh"
 
 start_broker() {  # target -> broker_pid, port
     local target=$1
