@@ -119,7 +119,8 @@ TEST_P(Durability, MQTT_3_1_2_5_QueuedMessagesSurviveRestart) {
 }
 
 // MQTT-4.4.0-1, MQTT-3.3.1-1 (v3.1.1 and v5): inflight PUBLISH resent with DUP=1 and its id, PUBREL resent,
-// in the original order, after a restart; new messages then get ids no inflight message uses (MQTT-2.3.1-2 v3.1.1)
+// in the original order, after a restart; new messages then get ids no inflight message uses (MQTT-2.3.1-4
+// v3.1.1, MQTT-2.2.1-4 v5)
 TEST_P(Durability, MQTT_4_4_0_1_InflightRetransmittedAfterRestart) {
     auto sub = h->connected(v(), "sub", persistent());
     sub.subscribe(1, {{"t", qos::exactly_once}});

@@ -1,6 +1,7 @@
 // Durability (issue 8): the mqttd binary with `persistence true`, stopped with SIGTERM or SIGKILL and started
 // again on the same store; real clients (mosquitto_pub/sub) and a QoS 1/2 client built on raw sockets.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <csignal>
 #include <filesystem>
@@ -34,6 +35,20 @@ public:
     std::unique_ptr<process> proc;
     std::string port;  // empty when it did not start
 };
+
+// One integer from the stopped broker's store (read-only).
+std::int64_t store_count(const std::string& file, const char* sql) {
+    sqlite3* db = nullptr;
+    std::int64_t n = -1;
+    if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+        sqlite3_stmt* st = nullptr;
+        if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return n;
+}
 
 process_result mosquitto(const char* tool, const std::string& port, const std::string& version,
                          std::vector<std::string> more) {
@@ -73,6 +88,13 @@ TEST_P(DurabilityRestart, MQTT_3_1_2_5_RetainedSubscriptionsAndQueueSurviveResta
     EXPECT_EQ(retained.output, "kept\n");
     EXPECT_NE(read_text(second.log).find("as " + id + " (MQTT"), std::string::npos);
     EXPECT_NE(read_text(second.log).find("session resumed"), std::string::npos) << read_text(second.log);
+    second.proc->kill(SIGTERM);
+    EXPECT_EQ(second.proc->wait(10s).exit_code, 0);
+    // Delivered messages leave the store; only the retained one is still referenced.
+    const auto file = dir + "/mqttd.db";
+    EXPECT_EQ(store_count(file, "SELECT count(*) FROM outgoing"), 0);
+    EXPECT_EQ(store_count(file, "SELECT count(*) FROM messages"), 1);
+    EXPECT_EQ(store_count(file, "SELECT count(*) FROM sessions"), 1);
 }
 
 // A store that is not a database: a clear error naming the file and a non-zero exit; never a crash, never a
