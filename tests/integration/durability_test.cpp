@@ -294,7 +294,7 @@ TEST(DurabilityKill, MQTT_4_3_3_2_AcknowledgedSurviveKill9Qos2ExactlyOnce) {
     EXPECT_TRUE(pub.in_flight.empty()) << pub.in_flight.size() << " publisher flows did not complete";
     EXPECT_GT(unacknowledged_at_kill, 0u) << "the kill did not interrupt any flow";
     std::cout << "[ kill -9  ] sent " << pub.next << "; at the kill " << acknowledged_at_kill << " acknowledged and "
-              << unacknowledged_at_kill << " not; after the restart " << pub.acknowledged.size()
+              << unacknowledged_at_kill << " flows unfinished; after the restart " << pub.acknowledged.size()
               << " acknowledged, " << sub.delivered.size() << " delivered\n";
 }
 
