@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
-  libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev libssl-dev
+  libfmt-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev libssl-dev libsqlite3-dev liblmdb-dev
   clang-16 libclang-rt-16-dev
   mosquitto mosquitto-clients python3-paho-mqtt
 )

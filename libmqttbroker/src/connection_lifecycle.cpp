@@ -48,7 +48,10 @@ void engine::impl::drop_connection(connection& c, codec::reason_code why, bool w
     if (s == nullptr || s->connection != id) return;
 
     s->connection.reset();
-    if (!will) s->will.reset();  // MQTT-3.1.2-10 (v5), MQTT-3.14.4-3: DISCONNECT 0x00 drops it unpublished
+    if (!will && s->will) {
+        s->will.reset();  // MQTT-3.1.2-10 (v5), MQTT-3.14.4-3: DISCONNECT 0x00 drops it unpublished
+        persist_will(*s);
+    }
     if (s->will) {
         // MQTT-3.1.2-8 (v5): after the Will Delay Interval, or when the session ends if that comes first.
         const std::uint32_t delay = std::min(s->will->delay_interval, s->expiry_interval);
@@ -57,14 +60,18 @@ void engine::impl::drop_connection(connection& c, codec::reason_code why, bool w
         } else {
             s->will_at = now + std::chrono::seconds(delay);
             schedule(*s->will_at, detail::timer_kind::will_delay, s->uid);
+            persist_will(*s);
         }
     }
     if (s->expiry_interval == 0) {
         end_session(*s, now);  // MQTT-3.1.2-6 (v3.1.1): a clean session lasts only as long as its connection
-    } else if (s->expiry_interval != detail::never_expires) {
+        return;
+    }
+    if (s->expiry_interval != detail::never_expires) {
         s->expires_at = now + std::chrono::seconds(s->expiry_interval);
         schedule(*s->expires_at, detail::timer_kind::session_expiry, s->uid);
     }
+    persist_session(*s);
 }
 
 void engine::impl::publish_will(session& s, time_point now) {
@@ -72,18 +79,26 @@ void engine::impl::publish_will(session& s, time_point now) {
     detail::will_message w = std::move(*s.will);
     s.will.reset();
     s.will_at.reset();
-    if (hooks.authorization && !hooks.authorization->can_publish({s.client_id, s.username}, w.msg->topic)) return;
-    // MQTT-3.1.2-16/17 (v3.1.1), MQTT-3.1.2-14/15 (v5): retained exactly when Will Retain is set.
-    if (w.msg->retain && cfg.retain_available) {
-        retained.store(w.msg, cfg.max_retained_messages);
-        stats.retained_messages = retained.size();
+    if (!hooks.authorization || hooks.authorization->can_publish({s.client_id, s.username}, w.msg->topic)) {
+        // MQTT-3.1.2-16/17 (v3.1.1), MQTT-3.1.2-14/15 (v5): retained exactly when Will Retain is set.
+        if (w.msg->retain && cfg.retain_available) retain(w.msg);
+        route(w.msg, &s, now);
     }
-    route(w.msg, &s, now);
+    persist_will(s);  // after routing: the store may forget the message once nothing refers to it
+}
+
+void engine::impl::retain(const detail::message_ptr& m) {
+    const bool stored = retained.store(m, cfg.max_retained_messages);
+    stats.retained_messages = retained.size();
+    if (!hooks.durable) return;
+    if (m->payload.empty()) hooks.durable->retained_cleared(m->topic);
+    else if (stored) hooks.durable->retained_set(m->topic, persist_message(*m));
 }
 
 void engine::impl::end_session(session& s, time_point now) {
     publish_will(s, now);  // a will still waiting for its delay goes out when the session ends (MQTT-3.1.2-8 v5)
     forget_subscriptions(s);
+    if (durable(s)) hooks.durable->session_removed(s.client_id);
     sessions_by_uid.erase(s.uid);
     --stats.sessions;
     auto it = sessions.find(std::string_view(s.client_id));

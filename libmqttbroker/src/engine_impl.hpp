@@ -89,6 +89,19 @@ struct engine::impl {
                                      bool dup, time_point now, bool shared_encoding);
     std::uint16_t allocate_packet_id(detail::session& s) noexcept;
     void forget_subscriptions(detail::session& s);
+    // Stores, replaces or deletes (empty payload) a retained message, and reports it.
+    void retain(const detail::message_ptr& m);
+
+    // Reporting to hooks.durable (durability.cpp); each does nothing when it is null or the session is clean.
+    [[nodiscard]] bool durable(const detail::session& s) const noexcept { return hooks.durable && s.durable; }
+    std::uint64_t persist_message(const detail::message& m);  // reports it the first time; returns its id
+    void persist_session(detail::session& s);  // saved while it outlives its connection, else removed
+    void persist_will(const detail::session& s);
+    void persist_queued(const detail::session& s, const detail::outgoing_message& o);
+    void persist_inflight(const detail::session& s, const detail::inflight_message& f);
+    // Start-up (restore.cpp).
+    class restore_target;
+    void restore(const std::function<void(durable_store&)>& replay, time_point now);
 
     // Encodes one packet for `c` and sends it; false when it exceeds the client's Maximum Packet Size
     // (MQTT-3.1.2-24 v5). send_ack() first drops the properties (Reason String, User Properties) when they would
@@ -111,6 +124,8 @@ struct engine::impl {
     std::unordered_map<std::uint64_t, detail::session*> sessions_by_uid;
     std::uint64_t next_session_uid = 1;
     std::uint64_t next_assigned_id = 1;
+    std::uint64_t next_outgoing_seq = 1;  // outgoing_message::seq
+    std::uint64_t next_message_id = 1;    // message::durable_id
     detail::subscription_trie subscriptions;
     detail::retained_store retained;
     std::priority_queue<detail::timer, std::vector<detail::timer>, std::greater<>> timers;

@@ -220,6 +220,8 @@ void engine::impl::accept(connection& c, std::span<const std::byte> auth_data, t
     else s->expiry_interval = r.clean_start ? 0 : std::min(detail::never_expires, cfg.max_session_expiry_interval);
     s->will = std::move(r.will);  // MQTT-3.1.2-8 (v3.1.1), MQTT-3.1.2-7 (v5)
     s->connection = c.id;
+    persist_session(*s);
+    if (s->will || session_present) persist_will(*s);
 
     c.sess = s;
     c.state = connection_state::connected;

@@ -23,6 +23,7 @@ void engine::impl::handle_puback(connection& c, const codec::puback_view& p, tim
     // MQTT-4.3.2-3 (v5): unacknowledged until PUBACK; an unknown id is ignored
     auto it = find_inflight(s, p.packet_id, outbound_state::awaiting_puback);
     if (it == s.inflight.end()) return;
+    if (durable(s)) hooks.durable->outgoing_removed(s.client_id, it->out.seq);
     s.inflight.erase(it);
     pump(s, now);
 }
@@ -35,6 +36,7 @@ void engine::impl::handle_pubrec(connection& c, const codec::pubrec_view& p, tim
     if (it != s.inflight.end()) {
         if (codec::is_error(p.reason)) {
             // MQTT-4.4.0-2 (v5): a PUBREC >= 0x80 acknowledges; MQTT-4.8.2-6 (v5): no other subscriber is tried
+            if (durable(s)) hooks.durable->outgoing_removed(s.client_id, it->out.seq);
             s.inflight.erase(it);
             pump(s, now);
             return;
@@ -42,6 +44,7 @@ void engine::impl::handle_pubrec(connection& c, const codec::pubrec_view& p, tim
         // MQTT-4.3.3-4/5/6 (v5): PUBREL with the same id; the PUBLISH is never sent again
         it->state = outbound_state::awaiting_pubcomp;
         it->out.msg.reset();
+        persist_inflight(s, *it);
         send(c, rel);
         return;
     }
@@ -56,8 +59,12 @@ void engine::impl::handle_pubrel(connection& c, const codec::pubrel_view& p, tim
     codec::pubcomp_view comp;
     comp.packet_id = p.packet_id;
     auto it = std::ranges::find(s.inbound_qos2, p.packet_id);
-    if (it != s.inbound_qos2.end()) s.inbound_qos2.erase(it);
-    else comp.reason = reason_code::packet_identifier_not_found;  // MQTT-3.7.2-1 (v5)
+    if (it != s.inbound_qos2.end()) {
+        s.inbound_qos2.erase(it);
+        if (durable(s)) hooks.durable->inbound_qos2_removed(s.client_id, p.packet_id);
+    } else {
+        comp.reason = reason_code::packet_identifier_not_found;  // MQTT-3.7.2-1 (v5)
+    }
     send(c, comp);
 }
 
@@ -65,6 +72,7 @@ void engine::impl::handle_pubcomp(connection& c, const codec::pubcomp_view& p, t
     session& s = *c.sess;
     auto it = find_inflight(s, p.packet_id, outbound_state::awaiting_pubcomp);
     if (it == s.inflight.end()) return;
+    if (durable(s)) hooks.durable->outgoing_removed(s.client_id, it->out.seq);
     s.inflight.erase(it);
     pump(s, now);
 }

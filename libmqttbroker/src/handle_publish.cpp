@@ -73,12 +73,8 @@ void engine::impl::handle_publish(connection& c, const codec::publish_view& p, t
         // MQTT-3.3.5-2 (v3.1.1): acknowledged normally and dropped; v5 says why with 0x87
         verdict = v5 ? reason_code::not_authorized : reason_code::success;
     } else {
-        auto m = detail::make_message(topic, p.payload, p.qos, p.retain, p.properties, now);
-        if (p.retain) {
-            // MQTT-3.3.1-5/6/7 (v5), MQTT-3.3.1-5/7/10/11 (v3.1.1): store, replace, or delete on empty payload
-            retained.store(m, cfg.max_retained_messages);
-            stats.retained_messages = retained.size();
-        }
+        const detail::message_ptr m = detail::make_message(topic, p.payload, p.qos, p.retain, p.properties, now);
+        if (p.retain) retain(m);
         const std::size_t receivers = route(m, &s, now);
         if (receivers == 0 && v5) verdict = reason_code::no_matching_subscribers;
     }
@@ -95,7 +91,10 @@ void engine::impl::handle_publish(connection& c, const codec::publish_view& p, t
         send_ack(c, ack);
     } else if (p.qos == qos::exactly_once) {
         // MQTT-4.3.3-9 (v5): after a PUBREC >= 0x80 the id is free again, so only successes are remembered
-        if (!codec::is_error(verdict)) s.inbound_qos2.push_back(p.packet_id);
+        if (!codec::is_error(verdict)) {
+            s.inbound_qos2.push_back(p.packet_id);
+            if (durable(s)) hooks.durable->inbound_qos2_added(s.client_id, p.packet_id);
+        }
         codec::pubrec_view rec;
         rec.packet_id = p.packet_id;
         rec.reason = verdict;
@@ -173,12 +172,14 @@ void engine::impl::deliver(session& s, outgoing_message&& o, time_point now, boo
     }
     // MQTT-4.5.0-1: the message joins the session state of the subscriber. Ordering (MQTT-4.6.0-6 v3.1.1,
     // MQTT-4.6.0-5 v5): a new message never overtakes queued ones.
+    o.seq = next_outgoing_seq++;
     if (c != nullptr && s.queue.empty() && s.inflight.size() < c->send_window) {
         const std::uint16_t id = allocate_packet_id(s);
         if (send_publish(*c, o, id, false, now, shared_encoding) == send_result::sent) {
             const auto state = o.qos == qos::at_least_once ? detail::outbound_state::awaiting_puback
                                                            : detail::outbound_state::awaiting_pubrec;
             s.inflight.push_back(detail::inflight_message{std::move(o), id, state});
+            persist_inflight(s, s.inflight.back());
         } else {
             ++stats.messages_dropped;  // MQTT-3.1.2-25 (v5): too large is dropped as if it had been sent
         }
@@ -191,6 +192,7 @@ void engine::impl::deliver(session& s, outgoing_message&& o, time_point now, boo
         ++stats.messages_dropped;
         return;
     }
+    persist_queued(s, o);
     s.queue.push(std::move(o));
 }
 
@@ -205,8 +207,10 @@ void engine::impl::pump(session& s, time_point now) {
             const auto state = o.qos == qos::at_least_once ? detail::outbound_state::awaiting_puback
                                                            : detail::outbound_state::awaiting_pubrec;
             s.inflight.push_back(detail::inflight_message{std::move(o), id, state});
+            persist_inflight(s, s.inflight.back());
         } else {
             ++stats.messages_dropped;  // expired while queued (MQTT-3.3.2-5 v5) or too large
+            if (durable(s)) hooks.durable->outgoing_removed(s.client_id, o.seq);
         }
     }
 }
@@ -224,6 +228,7 @@ void engine::impl::resend_inflight(session& s, connection& c, time_point now) {
         }
         if (send_publish(c, f.out, f.packet_id, true, now, false) == send_result::too_large) {
             ++stats.messages_dropped;  // the new connection announced a smaller Maximum Packet Size
+            if (durable(s)) hooks.durable->outgoing_removed(s.client_id, f.out.seq);
             s.inflight.erase(s.inflight.begin() + static_cast<std::ptrdiff_t>(i));
             continue;
         }

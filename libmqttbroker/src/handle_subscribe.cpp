@@ -61,6 +61,7 @@ void engine::impl::handle_subscribe(connection& c, const codec::subscribe_view& 
             // MQTT-3.8.4-3 (v3.1.1 and v5): an identical filter replaces the subscription
             if (existed) existing->second = {options, subscription_id};
             else s.subscriptions.emplace(std::string(sub.topic_filter), detail::subscription_entry{options, subscription_id});
+            if (durable(s)) hooks.durable->subscription_saved({s.client_id, sub.topic_filter, options, subscription_id});
             subscriptions.insert(filter, shared ? std::optional<std::string_view>(shared->share_name) : std::nullopt,
                                  detail::subscriber{&s, options, subscription_id});
             code = static_cast<reason_code>(options.max_qos);  // MQTT-3.8.4-5 (v3.1.1), MQTT-3.8.4-7 (v5)
@@ -112,6 +113,7 @@ void engine::impl::handle_unsubscribe(connection& c, const codec::unsubscribe_vi
             subscriptions.erase(shared->topic_filter, shared->share_name, &s);
         else
             subscriptions.erase(filter, std::nullopt, &s);
+        if (durable(s)) hooks.durable->subscription_removed(s.client_id, filter);
         s.subscriptions.erase(it);  // MQTT-3.10.4-2: nothing new is queued; inflight ones complete (MQTT-3.10.4-3)
         codes.push_back(reason_code::success);
     }

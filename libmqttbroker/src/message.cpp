@@ -18,7 +18,7 @@ bool forwarded(codec::property_id id) noexcept {
 }
 }  // namespace
 
-message_ptr make_message(std::string_view topic, std::span<const std::byte> payload, codec::qos q, bool retain,
+std::shared_ptr<message> make_message(std::string_view topic, std::span<const std::byte> payload, codec::qos q, bool retain,
                          const codec::properties_view& props, time_point now) {
     auto m = std::make_shared<message>();
     m->topic.assign(topic);

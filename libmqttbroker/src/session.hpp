@@ -33,6 +33,7 @@ struct outgoing_message {
     codec::qos qos = codec::qos::at_most_once;
     bool retain = false;
     std::vector<std::uint32_t> subscription_ids;
+    std::uint64_t seq = 0;  // engine-wide arrival order: names the entry in the durable store
 };
 
 enum class outbound_state : std::uint8_t { awaiting_puback, awaiting_pubrec, awaiting_pubcomp };
@@ -103,6 +104,7 @@ struct session {
     std::uint32_t expiry_interval = 0;  // seconds; never_expires = 0xFFFFFFFF
     std::uint16_t next_packet_id = 1;
     codec::protocol_version version = codec::protocol_version::unknown;
+    bool durable = false;  // reported to the durable store (it outlives its connection)
 };
 
 enum class connection_state : std::uint8_t { awaiting_connect, authenticating, connected };

@@ -3,35 +3,12 @@
 
 #include <csignal>
 #include <fstream>
-#include <regex>
-#include <sstream>
-#include <thread>
 
 #include "integration/support/interop.hpp"
 
 namespace {
 
 using namespace mqttd_test;
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// Polls `path` until `re` matches (bounded); returns the first capture group, or empty.
-std::string wait_log(const std::string& path, const std::string& re, std::chrono::milliseconds limit = 10s) {
-    const std::regex pattern(re);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        std::smatch m;
-        const auto text = slurp(path);
-        if (std::regex_search(text, m, pattern)) return m.size() > 1 ? m[1].str() : m[0].str();
-        std::this_thread::sleep_for(20ms);
-    }
-    return {};
-}
 
 TEST(MqttdBinary, HelpAndVersion) {
     const auto help = run({MQTTD_BINARY, "--help"}, 10s);
@@ -62,24 +39,24 @@ TEST(MqttdBinary, LogsConnectionsReloadsOnHupStopsOnTerm) {
     std::ofstream(dir + "/mqttd.conf") << "listener 0 127.0.0.1\nlog_dest file " << log
                                        << "\npersistence true\npersistence_location " << dir << "\n";
     process mqttd({MQTTD_BINARY, "-c", dir + "/mqttd.conf"});
-    const auto port = wait_log(log, R"(listening on 127\.0\.0\.1:(\d+))");
-    ASSERT_FALSE(port.empty()) << slurp(log) << mqttd.output_so_far();
-    EXPECT_NE(slurp(log).find("persistence is not implemented yet (issue 8)"), std::string::npos);
+    const auto port = wait_for_log(log, R"(listening on 127\.0\.0\.1:(\d+))");
+    ASSERT_FALSE(port.empty()) << read_text(log) << mqttd.output_so_far();
+    EXPECT_NE(read_text(log).find("persistence: store " + dir + "/mqttd.db"), std::string::npos) << read_text(log);
 
     const auto pub = run({"mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-i", "binary-test", "-t", "t", "-m", "x"},
                          10s);
     EXPECT_EQ(pub.exit_code, 0) << pub.output;
-    EXPECT_FALSE(wait_log(log, R"(New client connected from 127\.0\.0\.1:\d+ as binary-test)").empty()) << slurp(log);
-    EXPECT_FALSE(wait_log(log, R"(Client binary-test \(127\.0\.0\.1:\d+\) disconnected)").empty()) << slurp(log);
+    EXPECT_FALSE(wait_for_log(log, R"(New client connected from 127\.0\.0\.1:\d+ as binary-test)").empty()) << read_text(log);
+    EXPECT_FALSE(wait_for_log(log, R"(Client binary-test \(127\.0\.0\.1:\d+\) disconnected)").empty()) << read_text(log);
 
     mqttd.kill(SIGHUP);
-    EXPECT_FALSE(wait_log(log, "SIGHUP: reloaded").empty()) << slurp(log);
+    EXPECT_FALSE(wait_for_log(log, "SIGHUP: reloaded").empty()) << read_text(log);
 
     mqttd.kill(SIGTERM);
     const auto r = mqttd.wait(10s);
     EXPECT_FALSE(r.timed_out);
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_NE(slurp(log).find("SIGTERM received: shutting down"), std::string::npos) << slurp(log);
+    EXPECT_NE(read_text(log).find("SIGTERM received: shutting down"), std::string::npos) << read_text(log);
 }
 
 TEST(MqttdBinary, GracefulShutdownDisconnectsV5ClientsAndSendsWills) {
@@ -87,10 +64,10 @@ TEST(MqttdBinary, GracefulShutdownDisconnectsV5ClientsAndSendsWills) {
     const auto log = dir + "/mqttd.log";
     std::ofstream(dir + "/mqttd.conf") << "listener 0 127.0.0.1\nlog_dest file " << log << "\n";
     process mqttd({MQTTD_BINARY, "-c", dir + "/mqttd.conf"});
-    const auto port = wait_log(log, R"(listening on 127\.0\.0\.1:(\d+))");
-    ASSERT_FALSE(port.empty()) << slurp(log);
+    const auto port = wait_for_log(log, R"(listening on 127\.0\.0\.1:(\d+))");
+    ASSERT_FALSE(port.empty()) << read_text(log);
     process sub({"mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-V", "mqttv5", "-t", "t", "-i", "stays"});
-    ASSERT_FALSE(wait_log(log, "as stays").empty()) << slurp(log);
+    ASSERT_FALSE(wait_for_log(log, "as stays").empty()) << read_text(log);
     mqttd.kill(SIGINT);
     const auto r = mqttd.wait(10s);
     EXPECT_EQ(r.exit_code, 0) << r.output;

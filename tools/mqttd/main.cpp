@@ -29,6 +29,7 @@ struct command_line {
     std::vector<int> ports;
     std::string config_file;
     bool verbose = false;
+    bool fresh_store = false;
 };
 
 // The configuration file, then the command line on top (also on SIGHUP, so -v and -p survive a reload).
@@ -41,6 +42,7 @@ mqttd::settings load_settings(const command_line& cli) {
         s.listeners.push_back({{"::1", port}, "-p"});
     }
     if (cli.verbose) s.log.types = mqttd::log_all;
+    if (cli.fresh_store) s.persistence_reset = true;
     return s;
 }
 
@@ -74,11 +76,6 @@ int run(const command_line& cli) {
     }
     log.log(mqttd::log_level::notice, "mqttd {} starting{}", MQTTD_VERSION,
             s.config_file.empty() ? std::string(" with the built-in defaults") : " with " + s.config_file);
-    if (s.persistence)
-        log.log(mqttd::log_level::warning,
-                "persistence is not implemented yet (issue 8): sessions and retained messages stay in memory "
-                "and are lost on exit (persistence_location '{}' is not used)",
-                s.persistence_location);
     raise_file_limit(log);
 
     // Signals arrive through a signalfd on the loop, so handlers run as ordinary loop code.
@@ -130,7 +127,14 @@ int run(const command_line& cli) {
             }
         }
     });
-    loop.run();
+    try {
+        loop.run();
+    } catch (const std::exception& e) {
+        // A commit that failed (disk full, persistence_max_size, I/O error): the iteration's output, which may
+        // acknowledge what is not stored, is never written. Clients re-send to the next run.
+        log.log(mqttd::log_level::error, "stopping: {}", e.what());
+        return 1;
+    }
     loop.remove(sigfd.get());
     const auto& st = server->engine_stats();
     log.log(mqttd::log_level::notice, "mqttd stopped ({} messages received, {} sent, {} dropped)",
@@ -150,6 +154,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 65535));
     app.add_option("-c,--config", cli.config_file, "Read the configuration from FILE (docs/configuration.md)");
     app.add_flag("-v,--verbose", cli.verbose, "Log everything (log_type all)");
+    app.add_flag("--fresh-store", cli.fresh_store,
+                 "If the persistence store is damaged, move it aside and start empty (persistence_reset true)");
     app.set_version_flag("--version", std::string("mqttd ") + MQTTD_VERSION);
     try {
         app.parse(argc, argv);

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <system_error>
@@ -35,6 +36,25 @@ std::string make_temp_dir(const std::string& tag) {
     std::string tmpl = std::string(MQTTD_TEST_WORK_DIR) + "/tmp-" + tag + "-XXXXXX";
     if (::mkdtemp(tmpl.data()) == nullptr) throw std::system_error(errno, std::generic_category(), "mkdtemp");
     return tmpl;
+}
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string wait_for_log(const std::string& path, const std::string& re, std::chrono::milliseconds limit) {
+    const std::regex pattern(re);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        std::smatch m;
+        const auto text = read_text(path);
+        if (std::regex_search(text, m, pattern)) return m.size() > 1 ? m[1].str() : m[0].str();
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return {};
 }
 
 process::process(std::vector<std::string> argv, std::vector<std::string> env) {

@@ -46,4 +46,10 @@ process_result run(std::vector<std::string> argv, std::chrono::milliseconds time
 // A fresh directory for one test's files, under the build tree.
 std::string make_temp_dir(const std::string& tag);
 
+// The whole file, or empty when it cannot be read.
+std::string read_text(const std::string& path);
+// Polls the file at `path` until `re` matches (bounded); returns the first capture group (or the match), or empty.
+std::string wait_for_log(const std::string& path, const std::string& re,
+                         std::chrono::milliseconds limit = std::chrono::seconds(10));
+
 }  // namespace mqttd_test

@@ -74,18 +74,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_port() {  # up to 5 s
-    local port=$1
-    for _ in $(seq 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
-        sleep 0.05
-    done
-    return 1
-}
+# shellcheck source=ports.sh
+source "$here/ports.sh"
 
 start_broker() {  # target -> sets broker_pid, port
     local target=$1

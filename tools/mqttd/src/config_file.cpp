@@ -181,7 +181,14 @@ void apply_line(const line_context& c, settings& s, parse_state& st) {
     } else if (o == "persistence_file") {
         if (c.rest.empty()) c.fail("expected a file name");
         s.persistence_file = std::string(c.rest);
-    } else if (o == "autosave_interval") (void)c.integer(0, big);  // accepted with persistence (issue 8)
+    } else if (o == "persistence_sync") {
+        if (c.rest == "batch") s.persistence_sync_batch = true;
+        else if (c.rest == "none") s.persistence_sync_batch = false;
+        else c.fail("expected batch or none");
+    } else if (o == "persistence_max_size") s.persistence_max_size = static_cast<std::uint64_t>(c.integer(0, big));
+    else if (o == "persistence_reset") s.persistence_reset = c.boolean();
+    // Mosquitto's periodic snapshot interval: mqttd commits every change, so there is nothing to schedule.
+    else if (o == "autosave_interval") (void)c.integer(0, big);
     else if (o == "log_type") apply_log_type(c, s, st);
     else if (o == "log_dest") apply_log_dest(c, s);
     else if (o == "log_timestamp") s.log.timestamps = c.boolean();

@@ -19,6 +19,8 @@
 #include <mqtt/tools/socket.hpp>
 #include <mqtt/tools/unique_fd.hpp>
 
+#include "store/sqlite_store.hpp"
+
 namespace mqttd {
 
 namespace codec = mqtt::codec;
@@ -83,8 +85,11 @@ struct server::impl final : broker::transport, broker::event_log {
     };
 
     impl(const settings& s, tools::event_loop& loop, logger& log)
-        : settings_(s), loop_(loop), log_(log), engine_(s.engine, *this, broker::engine_hooks{nullptr, nullptr, this}),
+        : settings_(s), loop_(loop), log_(log),
+          store_(store::open_store(s, log)),  // durability (issue 8)
+          engine_(s.engine, *this, broker::engine_hooks{nullptr, nullptr, this, store_.get()}),
           read_buffer_(std::make_unique_for_overwrite<std::byte[]>(s.read_buffer_size)) {
+        if (store_) store_->restore_into(engine_, broker::clock::now());  // durability: before any client
         open_listeners();
         loop_.set_iteration_hook([this] { end_of_iteration(); });
         touched_ = true;
@@ -210,7 +215,11 @@ struct server::impl final : broker::transport, broker::event_log {
 
     void on_socket_event(connection& c, std::uint32_t ev) {
         if (c.st == connection::state::dead) return;
-        if ((ev & EPOLLOUT) != 0) flush(c);
+        // Durability: output may include acknowledgements not committed yet; it goes after the commit.
+        if ((ev & EPOLLOUT) != 0) {
+            if (store_) mark_dirty(c);
+            else flush(c);
+        }
         if (c.st == connection::state::dead) return;
         if ((ev & EPOLLIN) != 0 && c.reading && c.st == connection::state::open) {
             on_readable(c);
@@ -449,6 +458,8 @@ struct server::impl final : broker::transport, broker::event_log {
                 rearm(engine_.on_tick(now));
             }
             if (dirty_.empty() && pending_lost_.empty() && !touched_) break;
+            // Durability: what this output acknowledges is committed first (group commit); throws on failure.
+            if (store_) store_->commit();
             std::swap(dirty_, flushing_);
             for (const auto id : flushing_) {
                 if (connection* c = find(id)) {
@@ -500,6 +511,7 @@ struct server::impl final : broker::transport, broker::event_log {
     settings settings_;
     tools::event_loop& loop_;
     logger& log_;
+    std::unique_ptr<store::sqlite_store> store_;  // durability (issue 8): null without persistence
     broker::engine engine_;
     std::unique_ptr<std::byte[]> read_buffer_;
     std::vector<listener_socket> listeners_;

@@ -2,11 +2,13 @@
 // The broker engine: all MQTT 3.1.1 / 5.0 semantics, no sockets, no threads, no clock reads.
 // Packets come in through on_packet(); packets and closes go out through `transport`.
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include <mqtt/broker/auth.hpp>
 #include <mqtt/broker/clock.hpp>
 #include <mqtt/broker/config.hpp>
+#include <mqtt/broker/durable_store.hpp>
 #include <mqtt/broker/event_log.hpp>
 #include <mqtt/broker/transport.hpp>
 #include <mqtt/codec/packets.hpp>
@@ -31,6 +33,7 @@ struct engine_hooks {
     authenticator* authentication = nullptr;  // null: config.allow_anonymous decides, passwords are ignored
     authorizer* authorization = nullptr;      // null: everything allowed
     event_log* log = nullptr;                 // null: nothing is reported
+    durable_store* durable = nullptr;         // null: nothing outlives the process (persistence off)
 };
 
 class engine {
@@ -39,6 +42,12 @@ public:
     ~engine();
     engine(const engine&) = delete;
     engine& operator=(const engine&) = delete;
+
+    // Start-up, before the first on_connect: `replay` calls the given store with what a durable_store recorded,
+    // each message before the records that refer to it. Nothing is reported to hooks.durable meanwhile.
+    // Sessions come back without a connection: one that was connected when the process ended is treated as after
+    // a lost network (session expiry and will delay start at `now`). Expired retained messages are skipped.
+    void restore(const std::function<void(durable_store& replay)>& replay, time_point now);
 
     // A socket was accepted. The connection must send CONNECT within config.connect_timeout.
     void on_connect(connection_id id, const peer_info& peer, time_point now);

@@ -47,9 +47,12 @@ struct settings {
     std::uint32_t max_connect_packet_size = 1U << 20;  // the first packet, before the client is known
     std::size_t read_buffer_size = 256U << 10;     // one buffer shared by every connection of a thread
     std::chrono::milliseconds close_linger{5000};  // how long a closing connection may take to flush
-    bool persistence = false;                       // accepted, not implemented yet (issue 8)
-    std::string persistence_location;
+    bool persistence = false;                       // sessions, retained and queued messages in a store
+    std::string persistence_location;               // directory of the store; empty: the working directory
     std::string persistence_file = "mqttd.db";
+    bool persistence_sync_batch = true;             // fsync each iteration's commit (false: persistence_sync none)
+    std::uint64_t persistence_max_size = 0;         // bytes; 0 = unbounded
+    bool persistence_reset = false;                 // move a damaged store aside and start empty
     log_settings log;
     std::string config_file;                        // where these came from, for SIGHUP
 };
