@@ -27,7 +27,8 @@ std::string error_of(std::string_view text) {
 TEST(ConfigFile, EmptyKeepsDefaults) {
     const auto s = parse("# only a comment\n\n   \n");
     EXPECT_TRUE(s.listeners.empty());
-    EXPECT_TRUE(s.engine.allow_anonymous);
+    EXPECT_FALSE(s.access.allow_anonymous.has_value());  // decided by whether a password file is given
+    EXPECT_TRUE(s.access.password_file.empty());
     EXPECT_FALSE(s.persistence);
     EXPECT_EQ(s.max_connections, -1);
     EXPECT_EQ(s.log.types, mqttd::log_default);
@@ -40,6 +41,8 @@ TEST(ConfigFile, MosquittoStyleFile) {
         "listener 8883 [::1]\n"
         "listener 1884\n"
         "allow_anonymous false\n"
+        "password_file /etc/mqttd/passwd\n"
+        "acl_file /etc/mqttd/acl\n"
         "max_packet_size 65536\n"
         "max_queued_messages 500\n"
         "max_queued_bytes 1048576\n"
@@ -63,7 +66,9 @@ TEST(ConfigFile, MosquittoStyleFile) {
     EXPECT_EQ(s.listeners[1].where.host, "::1");
     EXPECT_EQ(s.listeners[2].where.host, "");  // every interface
     EXPECT_EQ(s.listeners[2].origin, "test.conf:4");
-    EXPECT_FALSE(s.engine.allow_anonymous);
+    EXPECT_EQ(s.access.allow_anonymous, false);
+    EXPECT_EQ(s.access.password_file, "/etc/mqttd/passwd");
+    EXPECT_EQ(s.access.acl_file, "/etc/mqttd/acl");
     EXPECT_EQ(s.engine.max_packet_size, 65536U);
     EXPECT_EQ(s.engine.max_queued_messages, 500U);
     EXPECT_EQ(s.engine.max_queued_bytes, 1048576U);
@@ -113,8 +118,9 @@ TEST(ConfigFile, ErrorsNameFileLineAndOption) {
               "test.conf:1: bogus_option: unknown option (docs/configuration.md lists the supported ones)");
     EXPECT_EQ(error_of("log_dest syslog\n"),
               "test.conf:1: log_dest: 'syslog' is not supported by mqttd (use stderr, stdout, file PATH or none)");
-    EXPECT_EQ(error_of("password_file /etc/mqttd/passwd\n"),
-              "test.conf:1: password_file: not supported yet (authentication and TLS are issue 9)");
+    EXPECT_EQ(error_of("password_file\n"), "test.conf:1: password_file: expected a file name");
+    EXPECT_EQ(error_of("certfile /etc/mqttd/cert.pem\n"),
+              "test.conf:1: certfile: not supported yet (TLS and plugins are issue 9)");
     EXPECT_EQ(error_of("max_qos 3\n"), "test.conf:1: max_qos: expected a number from 0 to 2, got '3'");
     EXPECT_EQ(error_of("log_type loud\n"),
               "test.conf:1: log_type: unknown log type 'loud' (error, warning, notice, information, debug, all, "

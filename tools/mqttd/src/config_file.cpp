@@ -1,39 +1,18 @@
 #include <mqttd/config_file.hpp>
 
-#include <cerrno>
 #include <charconv>
-#include <cstring>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <vector>
 
 #include <fmt/core.h>
+
+#include <mqttd/text_file.hpp>
 
 namespace mqttd {
 
 namespace {
 
 constexpr std::uint32_t max_remaining_length_packet = 268'435'460;  // 5-byte fixed header + 268,435,455
-
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t\r");
-    if (first == std::string_view::npos) return {};
-    const auto last = s.find_last_not_of(" \t\r");
-    return s.substr(first, last - first + 1);
-}
-
-std::vector<std::string_view> split_words(std::string_view s) {
-    std::vector<std::string_view> words;
-    std::size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-        const std::size_t start = i;
-        while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
-        if (i > start) words.push_back(s.substr(start, i - start));
-    }
-    return words;
-}
 
 // One line being applied: knows where it is, so every message can name file, line and option.
 struct line_context {
@@ -138,7 +117,7 @@ void apply_line(const line_context& c, settings& s, parse_state& st) {
         as_listener.args.resize(1);
         c.expect_args(1, 1);
         apply_listener(as_listener, s);
-    } else if (o == "allow_anonymous") e.allow_anonymous = c.boolean();
+    } else if (o == "allow_anonymous") s.access.allow_anonymous = c.boolean();
     else if (o == "max_packet_size") {
         const auto v = c.integer(0, max_remaining_length_packet);
         if (v != 0 && v < 20) c.fail(fmt::format("expected 0 (no limit) or a number from 20 to {}, got '{}'",
@@ -198,10 +177,12 @@ void apply_line(const line_context& c, settings& s, parse_state& st) {
     } else if (o == "protocol") {
         c.expect_args(1, 1);
         if (c.args[0] != "mqtt") c.fail(fmt::format("only 'mqtt' is supported, got '{}'", c.args[0]));
-    } else if (o == "password_file" || o == "acl_file" || o == "psk_file" || o == "auth_plugin" ||
-               o == "plugin" || o == "cafile" || o == "capath" || o == "certfile" || o == "keyfile" ||
+    } else if (o == "password_file" || o == "acl_file") {
+        if (c.rest.empty()) c.fail("expected a file name");
+        (o == "password_file" ? s.access.password_file : s.access.acl_file) = std::string(c.rest);
+    } else if (o == "psk_file" || o == "auth_plugin" || o == "plugin" || o == "cafile" || o == "capath" || o == "certfile" || o == "keyfile" ||
                o == "require_certificate" || o == "use_identity_as_username") {
-        c.fail("not supported yet (authentication and TLS are issue 9)");
+        c.fail("not supported yet (TLS and plugins are issue 9)");
     } else {
         c.fail("unknown option (docs/configuration.md lists the supported ones)");
     }
@@ -211,28 +192,16 @@ void apply_line(const line_context& c, settings& s, parse_state& st) {
 
 void parse_config_text(std::string_view text, std::string_view origin, settings& into) {
     parse_state st;
-    std::size_t line_no = 0;
-    while (!text.empty()) {
-        ++line_no;
-        const auto nl = text.find('\n');
-        const auto raw = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-        const auto line = trim(raw);
-        if (line.empty() || line.front() == '#') continue;
+    for_each_content_line(text, [&](std::size_t line_no, std::string_view line) {
         auto words = split_words(line);
         line_context c{origin, line_no, words.front(), {words.begin() + 1, words.end()}, {}};
         c.rest = trim(line.substr(words.front().size()));
         apply_line(c, into, st);
-    }
+    });
 }
 
 void parse_config_file(const std::string& path, settings& into) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw config_error(fmt::format("{}: cannot open configuration file: {}", path, std::strerror(errno)));
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) throw config_error(fmt::format("{}: cannot read configuration file", path));
-    parse_config_text(text.str(), path, into);
+    parse_config_text(read_text_file(path, "configuration file"), path, into);
     into.config_file = path;
 }
 

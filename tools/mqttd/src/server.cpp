@@ -18,6 +18,7 @@
 #include <mqtt/tools/byte_buffer.hpp>
 #include <mqtt/tools/socket.hpp>
 #include <mqtt/tools/unique_fd.hpp>
+#include <mqttd/access_control.hpp>
 
 #include "store/sqlite_store.hpp"
 
@@ -85,9 +86,9 @@ struct server::impl final : broker::transport, broker::event_log {
     };
 
     impl(const settings& s, tools::event_loop& loop, logger& log)
-        : settings_(s), loop_(loop), log_(log),
+        : settings_(s), loop_(loop), log_(log), access_(s.access, log),
           store_(store::open_store(s, log)),  // durability (issue 8)
-          engine_(s.engine, *this, broker::engine_hooks{nullptr, nullptr, this, store_.get()}),
+          engine_(s.engine, *this, broker::engine_hooks{&access_, &access_, this, store_.get()}),
           read_buffer_(std::make_unique_for_overwrite<std::byte[]>(s.read_buffer_size)) {
         if (store_) store_->restore_into(engine_, broker::clock::now());  // durability: before any client
         open_listeners();
@@ -511,6 +512,7 @@ struct server::impl final : broker::transport, broker::event_log {
     settings settings_;
     tools::event_loop& loop_;
     logger& log_;
+    access_control access_;                       // before engine_, which holds pointers to it
     std::unique_ptr<store::sqlite_store> store_;  // durability (issue 8): null without persistence
     broker::engine engine_;
     std::unique_ptr<std::byte[]> read_buffer_;
@@ -560,16 +562,17 @@ void server::shutdown(std::function<void()> done) {
 }
 
 std::string server::reload(const settings& s) {
+    const std::string access = impl_->access_.reload(s.access);  // first: on a bad file nothing changes
     auto& cur = impl_->settings_;
     cur.max_connections = s.max_connections;
     cur.output_soft_limit = s.output_soft_limit;
     cur.output_hard_limit = s.output_hard_limit;
     cur.max_connect_packet_size = s.max_connect_packet_size;
     cur.close_linger = s.close_linger;
-    return fmt::format("applied max_connections={}, output_soft_limit={}, output_hard_limit={}, "
+    return fmt::format("applied {}; max_connections={}, output_soft_limit={}, output_hard_limit={}, "
                        "max_connect_packet_size={}; listeners and engine options (max_packet_size, queues, "
                        "timeouts, ...) need a restart",
-                       cur.max_connections, cur.output_soft_limit, cur.output_hard_limit,
+                       access, cur.max_connections, cur.output_soft_limit, cur.output_hard_limit,
                        cur.max_connect_packet_size);
 }
 

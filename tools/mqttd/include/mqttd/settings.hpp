@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ struct log_settings {
     bool connection_messages = true;  // one line per connect and disconnect
 };
 
+struct access_settings {
+    std::string password_file;            // empty: no passwords; allow_anonymous decides for every client
+    std::string acl_file;                 // empty: every topic allowed, except publishing to $SYS
+    std::optional<bool> allow_anonymous;  // unset: true without a password file, false with one
+};
+
 struct listener_settings {
     mqtt::tools::endpoint where;      // host empty = every interface (IPv4 and IPv6)
     std::string origin;               // "mqttd.conf:3" or "default" or "-p": for messages
@@ -41,6 +48,7 @@ struct listener_settings {
 struct settings {
     std::vector<listener_settings> listeners;       // empty: 127.0.0.1:1883 and [::1]:1883
     mqtt::broker::config engine;                    // the engine's knobs (max_packet_size, queues, ...)
+    access_settings access;                         // password file, ACL file, allow_anonymous
     std::int64_t max_connections = -1;             // -1: unlimited (bounded by RLIMIT_NOFILE)
     std::size_t output_soft_limit = 1U << 20;      // bytes queued for a client above which QoS 0 is dropped
     std::size_t output_hard_limit = 64U << 20;     // bytes queued above which the client is disconnected
