@@ -29,6 +29,7 @@ struct command_line {
     std::vector<int> ports;
     std::string config_file;
     bool verbose = false;
+    unsigned threads = 0;  // 0: the configuration file's (or the default)
 };
 
 // The configuration file, then the command line on top (also on SIGHUP, so -v and -p survive a reload).
@@ -41,6 +42,7 @@ mqttd::settings load_settings(const command_line& cli) {
         s.listeners.push_back({{"::1", port}, "-p"});
     }
     if (cli.verbose) s.log.types = mqttd::log_all;
+    if (cli.threads != 0) s.threads = cli.threads;
     return s;
 }
 
@@ -132,7 +134,7 @@ int run(const command_line& cli) {
     });
     loop.run();
     loop.remove(sigfd.get());
-    const auto& st = server->engine_stats();
+    const auto st = server->engine_stats();
     log.log(mqttd::log_level::notice, "mqttd stopped ({} messages received, {} sent, {} dropped)",
             st.messages_received, st.messages_sent, st.messages_dropped);
     server.reset();
@@ -150,6 +152,8 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(0, 65535));
     app.add_option("-c,--config", cli.config_file, "Read the configuration from FILE (docs/configuration.md)");
     app.add_flag("-v,--verbose", cli.verbose, "Log everything (log_type all)");
+    app.add_option("--threads", cli.threads, "I/O threads (config option `threads`; 1 = single-threaded)")
+        ->check(CLI::Range(1U, mqttd::max_threads));
     app.set_version_flag("--version", std::string("mqttd ") + MQTTD_VERSION);
     try {
         app.parse(argc, argv);

@@ -1,0 +1,134 @@
+#pragma once
+// The broker engine behind one mutex, shared by mqttd's I/O workers.
+//
+// The engine is not thread-safe and calls transport::send/close re-entrantly, so every engine call happens while
+// one worker holds an engine_gate::access. What the engine sends is appended to the target connection's
+// `pending` buffer and the connection is queued in its owner's outbox; the owner takes it in hand_over(), the one
+// place where engine output becomes socket output (see docs/architecture.md, "Threading").
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include <mqtt/broker/engine.hpp>
+#include <mqttd/logger.hpp>
+#include <mqttd/settings.hpp>
+
+#include "connection.hpp"
+
+namespace mqttd {
+
+// What SIGHUP may change while running; every worker copies it at each hand-over.
+struct live_limits {
+    std::size_t output_soft_limit;
+    std::size_t output_hard_limit;
+    std::uint32_t max_connect_packet_size;
+    std::chrono::milliseconds close_linger;
+};
+
+struct server_counters {
+    std::atomic<std::uint64_t> accepted{0};
+    std::atomic<std::uint64_t> refused_max_connections{0};
+    std::atomic<std::uint64_t> decode_errors{0};
+    std::atomic<std::uint64_t> dropped_qos0{0};
+    std::atomic<std::uint64_t> output_overflows{0};
+};
+
+class engine_gate final : public mqtt::broker::transport, public mqtt::broker::event_log {
+public:
+    using wake_fn = std::function<void(unsigned worker)>;
+
+    // `wake(k)` must make worker k's loop run an iteration soon; it is called without the lock.
+    engine_gate(const settings& s, logger& log, unsigned workers, wake_fn wake);
+
+    // The lock, for one worker. On release it wakes the other workers that were handed output meanwhile.
+    class access {
+    public:
+        access(engine_gate& g, unsigned worker);
+        ~access();
+        access(const access&) = delete;
+        access& operator=(const access&) = delete;
+        [[nodiscard]] mqtt::broker::engine& engine() noexcept { return gate_.engine_; }
+
+    private:
+        engine_gate& gate_;
+        std::unique_lock<std::mutex> lock_;
+    };
+
+    // ---- with an access held ----
+    void adopt(std::unique_ptr<connection> c);
+    // Frees a dead connection. The last one during shutdown wakes worker 0, which reports that all are closed.
+    void forget(mqtt::broker::connection_id id);
+    [[nodiscard]] connection* find(mqtt::broker::connection_id id);
+    // Calls take(c) for every connection of `worker` that was sent output or closed since the last call.
+    // Persistence (issue 8) commits its batch here, first: nothing of this batch reaches a socket before that.
+    template <class Take>
+    void hand_over(unsigned worker, Take&& take) {
+        auto& box = outboxes_[worker];
+        for (const auto id : box) {
+            if (connection* c = find(id)) {
+                c->in_outbox = false;
+                take(*c);
+            }
+        }
+        box.clear();
+    }
+    // Calls fn(c) for every connection owned by `worker`.
+    template <class Fn>
+    void for_each_of(unsigned worker, Fn&& fn) {
+        for (auto& [id, c] : registry_)
+            if (c->owner == worker) fn(*c);
+    }
+    // Shutdown: every connection the engine did not close is closed now (its output is still flushed).
+    void close_all();
+    // on_tick (cheap when nothing is due, so every hand-over calls it). Returns the next deadline. Worker 0 keeps
+    // the timer for it and is woken when another worker brings the deadline before the one that timer is armed at.
+    mqtt::broker::time_point tick(mqtt::broker::time_point now);
+    void timer_armed_at(mqtt::broker::time_point t) noexcept { armed_ = t; }
+    [[nodiscard]] live_limits limits() const noexcept { return limits_; }
+    void set_limits(const live_limits& l) noexcept { limits_ = l; }
+    [[nodiscard]] bool shutting_down() const noexcept { return shutting_down_; }
+    void begin_shutdown() noexcept { shutting_down_ = true; }
+
+    // ---- any thread ----
+    [[nodiscard]] std::size_t open_connections() const noexcept {
+        return open_.load(std::memory_order_acquire);
+    }
+    void count_accepted() noexcept { open_.fetch_add(1, std::memory_order_relaxed); }
+    server_counters counters;
+
+    // ---- transport and event_log: called by the engine, so with an access held ----
+    void send(mqtt::broker::connection_id id, std::span<const std::byte> packet,
+              mqtt::broker::delivery how) override;
+    void close(mqtt::broker::connection_id id, mqtt::codec::reason_code why) override;
+    void client_connected(mqtt::broker::connection_id id, std::string_view client_id, mqtt::codec::protocol_version v,
+                          bool session_present) override;
+    void client_disconnected(mqtt::broker::connection_id id, std::string_view client_id,
+                             mqtt::codec::reason_code reason) override;
+    void connect_refused(mqtt::broker::connection_id id, std::string_view client_id,
+                         mqtt::codec::reason_code reason) override;
+    void protocol_error(mqtt::broker::connection_id id, std::string_view client_id, mqtt::codec::reason_code reason,
+                        std::string_view what) override;
+
+private:
+    void queue(connection& c);
+
+    std::mutex mutex_;
+    logger& log_;
+    wake_fn wake_;
+    mqtt::broker::engine engine_;
+    std::unordered_map<mqtt::broker::connection_id, std::unique_ptr<connection>> registry_;
+    std::vector<std::vector<mqtt::broker::connection_id>> outboxes_;  // one per worker
+    std::uint64_t to_wake_ = 0;  // workers to wake when the current access ends
+    unsigned current_ = 0;       // the worker holding the access
+    live_limits limits_;
+    mqtt::broker::time_point armed_ = mqtt::broker::time_point::max();
+    bool shutting_down_ = false;
+    std::atomic<std::size_t> open_{0};  // accepted and not yet forgotten
+};
+
+}  // namespace mqttd
