@@ -17,14 +17,14 @@ mqttd::settings test_settings() {
     return s;
 }
 
-running_broker::running_broker(mqttd::settings s) {
+running_broker::running_broker(mqttd::settings s, std::chrono::milliseconds max_wait) {
     if (s.log.destination == mqttd::log_destination::file && s.log.file.empty())
         s.log.file = make_temp_dir("broker") + "/mqttd.log";
     log_path_ = s.log.file;
     log_.configure(s.log);
     server_ = std::make_unique<mqttd::server>(s, loop_, log_);
     port_ = server_->listeners().front().port;
-    thread_ = std::thread([this] { loop_.run(std::chrono::milliseconds(100)); });
+    thread_ = std::thread([this, max_wait] { loop_.run(max_wait); });
 }
 
 running_broker::~running_broker() {

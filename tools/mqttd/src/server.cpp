@@ -64,7 +64,9 @@ struct server::impl {
             workers_.push_back(std::make_unique<io_worker>(k, gate_, *own_loops_.back(), log_, s));
         }
         open_listeners();
-        for (auto& l : own_loops_) threads_.emplace_back([l = l.get()] { l->run(); });
+        // These loops never need to wake up by themselves: work arrives as socket events, posted tasks or wakes
+        // from the engine gate, and engine deadlines are worker 0's timer.
+        for (auto& l : own_loops_) threads_.emplace_back([l = l.get()] { l->run(std::chrono::minutes(1)); });
         if (s.threads > 1) log_.log(log_level::notice, "{} I/O threads", s.threads);
     }
 
