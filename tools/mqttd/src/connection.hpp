@@ -31,7 +31,7 @@ struct connection {
     const std::string* const listener;
     const unsigned owner;                 // index of the io_worker that owns the socket
 
-    // The owner's thread only.
+    // The owner's thread only; `fd` itself stays valid until the object is freed (a lent write may use it).
     mqtt::tools::unique_fd fd;
     mqtt::tools::byte_buffer rx;          // only a partial packet: whole packets decode from the worker's read arena
     mqtt::tools::byte_buffer tx;          // output handed over by the engine that the socket has not taken yet
@@ -47,7 +47,8 @@ struct connection {
     mqtt::tools::byte_buffer pending;     // engine output not yet handed to the owner
     bool engine_knows = true;             // false once the engine closed it or was told it is gone
     bool closed_by_engine = false;        // the engine called close(): the owner flushes, then closes
-    bool in_outbox = false;               // queued in the owner's outbox
+    bool in_outbox = false;               // queued for a hand-over (the owner's outbox or a producer's list)
+    bool lent = false;                    // another worker is writing output to the socket (engine_gate::hand_over)
     bool dropping = false;                // dropping QoS 0 (logged once per episode)
 
     // Written by the owner after each hand-over and write, read under the lock by the QoS 0 drop decision.

@@ -19,7 +19,7 @@ std::string describe(codec::reason_code r) {
 
 engine_gate::engine_gate(const settings& s, logger& log, unsigned workers, wake_fn wake)
     : log_(log), wake_(std::move(wake)), engine_(s.engine, *this, broker::engine_hooks{nullptr, nullptr, this}),
-      outboxes_(workers),
+      outboxes_(workers), produced_(workers),
       limits_{s.output_soft_limit, s.output_hard_limit, s.max_connect_packet_size, s.close_linger} {
     assert(workers >= 1 && workers <= max_threads);
 }
@@ -42,10 +42,14 @@ void engine_gate::adopt(std::unique_ptr<connection> c) {
     registry_.emplace(id, std::move(c));
 }
 
-void engine_gate::forget(broker::connection_id id) {
-    if (registry_.erase(id) == 0) return;
+bool engine_gate::forget(broker::connection_id id) {
+    const auto it = registry_.find(id);
+    if (it == registry_.end()) return true;
+    if (it->second->lent) return false;
+    registry_.erase(it);
     const auto left = open_.fetch_sub(1, std::memory_order_acq_rel) - 1;
     if (left == 0 && shutting_down_ && current_ != 0) to_wake_ |= 1;
+    return true;
 }
 
 connection* engine_gate::find(broker::connection_id id) {
@@ -56,10 +60,34 @@ connection* engine_gate::find(broker::connection_id id) {
 void engine_gate::queue(connection& c) {
     if (c.in_outbox) return;
     c.in_outbox = true;
+    if (c.owner == current_) outboxes_[current_].push_back(c.id);
+    else produced_[current_].push_back(c.id);  // decided at the current worker's hand_over
+}
+
+void engine_gate::to_owner(connection& c) {
     auto& box = outboxes_[c.owner];
     // The owner was already woken for a non-empty outbox: it empties it under this lock before sleeping again.
     if (box.empty() && c.owner != current_) to_wake_ |= std::uint64_t{1} << c.owner;
     box.push_back(c.id);
+}
+
+// Another worker may write to the socket only when the owner has nothing of its own in flight for it (no unsent
+// bytes, nothing waiting in the outbox), so the bytes keep their order.
+bool engine_gate::lendable(const connection& c) noexcept {
+    return !c.lent && c.engine_knows && !c.closed_by_engine && !c.pending.empty() &&
+           c.unsent.load(std::memory_order_acquire) == 0;
+}
+
+void engine_gate::give_back(connection& c, mqtt::tools::byte_buffer rest) {
+    c.lent = false;
+    if (!rest.empty()) {
+        rest.append(c.pending.readable());
+        c.pending = std::move(rest);
+    }
+    if ((!c.pending.empty() || c.closed_by_engine) && !c.in_outbox) {
+        c.in_outbox = true;
+        to_owner(c);
+    }
 }
 
 void engine_gate::close_all() {

@@ -2,9 +2,10 @@
 // The broker engine behind one mutex, shared by mqttd's I/O workers.
 //
 // The engine is not thread-safe and calls transport::send/close re-entrantly, so every engine call happens while
-// one worker holds an engine_gate::access. What the engine sends is appended to the target connection's
-// `pending` buffer and the connection is queued in its owner's outbox; the owner takes it in hand_over(), the one
-// place where engine output becomes socket output (see docs/architecture.md, "Threading").
+// one worker holds an engine_gate::access. What the engine sends is appended to the target connection's `pending`
+// buffer. hand_over() is the one place where that output becomes socket output (docs/architecture.md, "Threading"):
+// the owner of the socket takes it, or, when the socket has nothing else queued, the worker whose engine calls
+// produced it writes it itself (the output is "lent" to it), which saves waking the owner's thread.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -61,22 +62,42 @@ public:
 
     // ---- with an access held ----
     void adopt(std::unique_ptr<connection> c);
-    // Frees a dead connection. The last one during shutdown wakes worker 0, which reports that all are closed.
-    void forget(mqtt::broker::connection_id id);
+    // Frees a dead connection (and closes its socket); false while it is lent, try again later. The last one
+    // during shutdown wakes worker 0, which reports that all are closed.
+    [[nodiscard]] bool forget(mqtt::broker::connection_id id);
     [[nodiscard]] connection* find(mqtt::broker::connection_id id);
-    // Calls take(c) for every connection of `worker` that was sent output or closed since the last call.
+    // The engine output of everything `worker` did since its last call goes to the sockets from here:
+    // - take(c) for each connection of `worker` that was sent output or closed (unless it is lent right now);
+    // - lend(c) for each connection of another worker that this worker's engine calls sent output to, when the
+    //   socket has nothing else queued: the caller writes c.pending itself, then calls give_back();
+    // - anything else goes to its owner's outbox, and the owner is woken.
     // Persistence (issue 8) commits its batch here, first: nothing of this batch reaches a socket before that.
-    template <class Take>
-    void hand_over(unsigned worker, Take&& take) {
+    template <class Take, class Lend>
+    void hand_over(unsigned worker, Take&& take, Lend&& lend) {
         auto& box = outboxes_[worker];
         for (const auto id : box) {
             if (connection* c = find(id)) {
                 c->in_outbox = false;
-                take(*c);
+                if (!c->lent) take(*c);  // else give_back() queues it again
             }
         }
         box.clear();
+        auto& made = produced_[worker];
+        for (const auto id : made) {
+            connection* c = find(id);
+            if (c == nullptr) continue;
+            if (lendable(*c)) {
+                c->in_outbox = false;
+                c->lent = true;
+                lend(*c);
+            } else {
+                to_owner(*c);
+            }
+        }
+        made.clear();
     }
+    // The end of a lend: `rest` is what the socket did not take; it goes back in front of any newer output.
+    void give_back(connection& c, mqtt::tools::byte_buffer rest);
     // Calls fn(c) for every connection owned by `worker`.
     template <class Fn>
     void for_each_of(unsigned worker, Fn&& fn) {
@@ -116,13 +137,16 @@ public:
 
 private:
     void queue(connection& c);
+    void to_owner(connection& c);
+    [[nodiscard]] static bool lendable(const connection& c) noexcept;
 
     std::mutex mutex_;
     logger& log_;
     wake_fn wake_;
     mqtt::broker::engine engine_;
     std::unordered_map<mqtt::broker::connection_id, std::unique_ptr<connection>> registry_;
-    std::vector<std::vector<mqtt::broker::connection_id>> outboxes_;  // one per worker
+    std::vector<std::vector<mqtt::broker::connection_id>> outboxes_;  // per worker: its connections to take
+    std::vector<std::vector<mqtt::broker::connection_id>> produced_;  // per worker: others' connections it sent to
     std::uint64_t to_wake_ = 0;  // workers to wake when the current access ends
     unsigned current_ = 0;       // the worker holding the access
     live_limits limits_;

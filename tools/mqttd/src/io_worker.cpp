@@ -139,9 +139,10 @@ void io_worker::end_of_iteration() {
         // Step 3.
         for (connection* c : flushing_) flush(*c);
         flushing_.clear();
-        if (inbound_.empty() && dead_.empty()) break;  // a failed write adds both
+        for (auto& [c, out] : lent_) write_lent(*c, out);
+        if (inbound_.empty() && dead_.empty() && lent_.empty()) break;  // a failed write adds the first two
     }
-    if (!inbound_.empty() || !dead_.empty()) loop_.wake();  // more next iteration, without sleeping
+    if (!inbound_.empty() || !dead_.empty() || !lent_.empty()) loop_.wake();  // more next iteration, without sleeping
     if (index_ == 0) worker0_housekeeping();
 }
 
@@ -149,6 +150,8 @@ void io_worker::pass_to_engine(engine_gate::access& a) {
     auto& engine = a.engine();
     const auto now = broker::clock::now();
     limits_ = gate_.limits();
+    for (auto& [c, rest] : lent_) gate_.give_back(*c, std::move(rest));
+    lent_.clear();
     for (auto& c : newcomers_) gate_.adopt(std::move(c));
     newcomers_.clear();
     for (const auto& in : inbound_) {
@@ -193,9 +196,9 @@ void io_worker::pass_to_engine(engine_gate::access& a) {
     arena_used_ = 0;
     const auto deadline = gate_.tick(now);
     if (index_ == 0) rearm_tick_timer(deadline);
-    gate_.hand_over(index_, [this](connection& c) { take_output(c); });
-    for (const auto id : dead_) gate_.forget(id);
-    dead_.clear();
+    gate_.hand_over(index_, [this](connection& c) { take_output(c); },
+                    [this](connection& c) { lent_.emplace_back(&c, std::exchange(c.pending, {})); });
+    std::erase_if(dead_, [this](broker::connection_id id) { return gate_.forget(id); });  // lent ones wait
 }
 
 // With the lock: the engine's output for `c` becomes the socket's.
@@ -254,7 +257,7 @@ void io_worker::flush(connection& c) {
         else lost(c, why);
         return;
     }
-    c.unsent.store(c.tx.size(), std::memory_order_relaxed);
+    c.unsent.store(c.tx.size(), std::memory_order_release);  // 0: other workers may write to it (lendable())
     if (c.tx.size() > limits_.output_hard_limit && c.st == connection::state::open) {
         // What the client did not take after this iteration's write: it is not keeping up with required output.
         gate_.counters.output_overflows.fetch_add(1, std::memory_order_relaxed);
@@ -276,6 +279,18 @@ void io_worker::flush(connection& c) {
         c.want_write = want;
         update_interest(c);
         if (want && c.st == connection::state::closing) arm_linger(c);
+    }
+}
+
+// Another worker's socket, while the gate lends it to this one: write what fits. The rest, and any failure, go back
+// to the owner with give_back(), which handles them as its own (EPOLLOUT, or a lost connection).
+void io_worker::write_lent(connection& c, tools::byte_buffer& out) {
+    while (!out.empty()) {
+        const auto bytes = out.readable();
+        const ssize_t n = ::send(c.fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+        if (n > 0) out.consume(static_cast<std::size_t>(n));
+        else if (n < 0 && errno == EINTR) continue;
+        else break;
     }
 }
 
@@ -311,12 +326,13 @@ void io_worker::lost(connection& c, std::string_view why) {
     inbound_.push_back({inbound::kind::lost, &c});
 }
 
-// Closes the socket; the object is freed in step 2, after every inbound event that refers to it.
+// Shuts the socket down; the descriptor is closed with the object in step 2, after every inbound event that refers
+// to it and any lent write that uses it.
 void io_worker::kill(connection& c) {
     if (c.st == connection::state::dead) return;
     c.st = connection::state::dead;
     loop_.remove(c.fd.get());
-    c.fd.reset();
+    ::shutdown(c.fd.get(), SHUT_RDWR);
     c.rx = {};
     c.tx = {};
     c.unsent.store(0, std::memory_order_relaxed);

@@ -5,8 +5,9 @@
 // and decode whole packets there (views into the arena, or into a connection's rx for a packet that arrived in
 // pieces). (2) Holding the engine gate: hand every decoded packet, new connection and lost socket to the engine,
 // call on_tick, and take the output the engine produced for this worker's connections (engine_gate::hand_over).
-// (3) Without the lock: one send() per connection with output. Steps 2 and 3 repeat (bounded) while step 3
-// produced new events (a failed write). Step 2 runs as event_loop's iteration hook, after every handler of the
+// (3) Without the lock: one send() per connection with output, including other workers' connections whose output
+// was lent to this one (engine_gate::hand_over). Steps 2 and 3 repeat (bounded) while step 3 produced new events
+// (a failed write) or lent output must be given back. Step 2 runs as event_loop's iteration hook, after every handler of the
 // iteration, so the lock is taken once per iteration rather than once per socket.
 #include <cstdint>
 #include <memory>
@@ -66,6 +67,7 @@ private:
     void lost(connection& c, std::string_view why);
     void kill(connection& c);
     void flush(connection& c);
+    static void write_lent(connection& c, mqtt::tools::byte_buffer& out);
     void arm_linger(connection& c);
     void update_interest(connection& c);
     void rearm_tick_timer(mqtt::broker::time_point deadline);
@@ -84,6 +86,7 @@ private:
     std::vector<inbound> inbound_;
     std::vector<std::pair<connection*, std::size_t>> rx_consumed_;  // rx bytes decoded in step 1, freed after step 2
     std::vector<connection*> flushing_;
+    std::vector<std::pair<connection*, mqtt::tools::byte_buffer>> lent_;  // other workers' sockets: output to write
     std::vector<mqtt::broker::connection_id> dead_;
     std::vector<std::unique_ptr<connection>> newcomers_;  // accepted, not yet known to the engine
 
