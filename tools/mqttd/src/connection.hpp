@@ -49,6 +49,7 @@ struct connection {
     bool closed_by_engine = false;        // the engine called close(): the owner flushes, then closes
     bool in_outbox = false;               // queued for a hand-over (the owner's outbox or a producer's list)
     bool lent = false;                    // another worker is writing output to the socket (engine_gate::hand_over)
+    bool free_after_lend = false;         // the owner wants to free it: give_back() wakes the owner
     bool dropping = false;                // dropping QoS 0 (logged once per episode)
 
     // Written by the owner after each hand-over and write, read under the lock by the QoS 0 drop decision.

@@ -19,9 +19,10 @@ std::string describe(codec::reason_code r) {
 
 engine_gate::engine_gate(const settings& s, logger& log, unsigned workers, wake_fn wake)
     : log_(log), wake_(std::move(wake)), engine_(s.engine, *this, broker::engine_hooks{nullptr, nullptr, this}),
-      outboxes_(workers), produced_(workers),
+      outboxes_(workers), produced_(workers), idle_(std::make_unique<std::atomic<bool>[]>(workers)),
       limits_{s.output_soft_limit, s.output_hard_limit, s.max_connect_packet_size, s.close_linger} {
     assert(workers >= 1 && workers <= max_threads);
+    for (unsigned k = 0; k < workers; ++k) idle_[k].store(true, std::memory_order_relaxed);  // asleep until busy()
 }
 
 engine_gate::access::access(engine_gate& g, unsigned worker) : gate_(g), lock_(g.mutex_) { g.current_ = worker; }
@@ -45,7 +46,10 @@ void engine_gate::adopt(std::unique_ptr<connection> c) {
 bool engine_gate::forget(broker::connection_id id) {
     const auto it = registry_.find(id);
     if (it == registry_.end()) return true;
-    if (it->second->lent) return false;
+    if (it->second->lent) {
+        it->second->free_after_lend = true;
+        return false;
+    }
     registry_.erase(it);
     const auto left = open_.fetch_sub(1, std::memory_order_acq_rel) - 1;
     if (left == 0 && shutting_down_ && current_ != 0) to_wake_ |= 1;
@@ -66,8 +70,8 @@ void engine_gate::queue(connection& c) {
 
 void engine_gate::to_owner(connection& c) {
     auto& box = outboxes_[c.owner];
-    // The owner was already woken for a non-empty outbox: it empties it under this lock before sleeping again.
-    if (box.empty() && c.owner != current_) to_wake_ |= std::uint64_t{1} << c.owner;
+    // A busy owner hands over again after this lock is released; one that was woken for a non-empty outbox too.
+    if (box.empty() && c.owner != current_ && idle(c.owner)) to_wake_ |= std::uint64_t{1} << c.owner;
     box.push_back(c.id);
 }
 
@@ -84,7 +88,7 @@ void engine_gate::give_back(connection& c, mqtt::tools::byte_buffer rest) {
         rest.append(c.pending.readable());
         c.pending = std::move(rest);
     }
-    if ((!c.pending.empty() || c.closed_by_engine) && !c.in_outbox) {
+    if ((!c.pending.empty() || c.closed_by_engine || c.free_after_lend) && !c.in_outbox) {
         c.in_outbox = true;
         to_owner(c);
     }

@@ -4,8 +4,8 @@
 // The engine is not thread-safe and calls transport::send/close re-entrantly, so every engine call happens while
 // one worker holds an engine_gate::access. What the engine sends is appended to the target connection's `pending`
 // buffer. hand_over() is the one place where that output becomes socket output (docs/architecture.md, "Threading"):
-// the owner of the socket takes it, or, when the socket has nothing else queued, the worker whose engine calls
-// produced it writes it itself (the output is "lent" to it), which saves waking the owner's thread.
+// the owner of the socket takes it; or, when the owner is idle and the socket has nothing else queued, the worker
+// whose engine calls produced it writes it itself (the output is "lent" to it), which saves waking the owner.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -69,8 +69,9 @@ public:
     // The engine output of everything `worker` did since its last call goes to the sockets from here:
     // - take(c) for each connection of `worker` that was sent output or closed (unless it is lent right now);
     // - lend(c) for each connection of another worker that this worker's engine calls sent output to, when the
-    //   socket has nothing else queued: the caller writes c.pending itself, then calls give_back();
-    // - anything else goes to its owner's outbox, and the owner is woken.
+    //   socket has nothing else queued and its owner is idle: the caller writes c.pending itself, then calls
+    //   give_back();
+    // - anything else goes to its owner's outbox, and the owner is woken if it is idle.
     // Persistence (issue 8) commits its batch here, first: nothing of this batch reaches a socket before that.
     template <class Take, class Lend>
     void hand_over(unsigned worker, Take&& take, Lend&& lend) {
@@ -86,7 +87,7 @@ public:
         for (const auto id : made) {
             connection* c = find(id);
             if (c == nullptr) continue;
-            if (lendable(*c)) {
+            if (lendable(*c) && idle(c->owner)) {
                 c->in_outbox = false;
                 c->lent = true;
                 lend(*c);
@@ -98,6 +99,8 @@ public:
     }
     // The end of a lend: `rest` is what the socket did not take; it goes back in front of any newer output.
     void give_back(connection& c, mqtt::tools::byte_buffer rest);
+    // Called at the end of each hand-over of `worker`: until it calls busy(), it may be asleep in epoll_wait.
+    void done_for_now(unsigned worker) noexcept { idle_[worker].store(true, std::memory_order_relaxed); }
     // Calls fn(c) for every connection owned by `worker`.
     template <class Fn>
     void for_each_of(unsigned worker, Fn&& fn) {
@@ -116,6 +119,9 @@ public:
     void begin_shutdown() noexcept { shutting_down_ = true; }
 
     // ---- any thread ----
+    // Called by `worker`, without the lock, whenever it starts handling events. A worker seen busy under the lock
+    // will hand over again after that lock is released, so it needs no wake-up for what is queued for it.
+    void busy(unsigned worker) noexcept { idle_[worker].store(false, std::memory_order_relaxed); }
     [[nodiscard]] std::size_t open_connections() const noexcept {
         return open_.load(std::memory_order_acquire);
     }
@@ -139,6 +145,7 @@ private:
     void queue(connection& c);
     void to_owner(connection& c);
     [[nodiscard]] static bool lendable(const connection& c) noexcept;
+    [[nodiscard]] bool idle(unsigned worker) const noexcept { return idle_[worker].load(std::memory_order_relaxed); }
 
     std::mutex mutex_;
     logger& log_;
@@ -147,6 +154,7 @@ private:
     std::unordered_map<mqtt::broker::connection_id, std::unique_ptr<connection>> registry_;
     std::vector<std::vector<mqtt::broker::connection_id>> outboxes_;  // per worker: its connections to take
     std::vector<std::vector<mqtt::broker::connection_id>> produced_;  // per worker: others' connections it sent to
+    std::unique_ptr<std::atomic<bool>[]> idle_;  // per worker: done_for_now() and no busy() since
     std::uint64_t to_wake_ = 0;  // workers to wake when the current access ends
     unsigned current_ = 0;       // the worker holding the access
     live_limits limits_;

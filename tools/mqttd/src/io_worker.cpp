@@ -68,6 +68,7 @@ void io_worker::adopt_new_connections() {
 // ---- step 1: reading and decoding, without the lock ------------------------------------------------------------
 
 void io_worker::on_socket_event(connection& c, std::uint32_t ev) {
+    gate_.busy(index_);
     if (c.st == connection::state::dead) return;
     if ((ev & EPOLLOUT) != 0) flush(c);
     if (c.st == connection::state::dead) return;
@@ -131,18 +132,20 @@ std::size_t io_worker::decode_packets(connection& c, std::span<const std::byte> 
 
 void io_worker::end_of_iteration() {
     adopt_new_connections();
+    std::size_t waiting = 0;  // dead connections still lent to another worker: its give_back() wakes this one
     for (int round = 0; round < max_rounds; ++round) {
         {
             engine_gate::access a(gate_, index_);
             pass_to_engine(a);
         }
+        waiting = dead_.size();
         // Step 3.
         for (connection* c : flushing_) flush(*c);
         flushing_.clear();
         for (auto& [c, out] : lent_) write_lent(*c, out);
-        if (inbound_.empty() && dead_.empty() && lent_.empty()) break;  // a failed write adds the first two
+        if (inbound_.empty() && dead_.size() == waiting && lent_.empty()) break;  // a failed write adds to both
     }
-    if (!inbound_.empty() || !dead_.empty() || !lent_.empty()) loop_.wake();  // more next iteration, without sleeping
+    if (!inbound_.empty() || dead_.size() > waiting || !lent_.empty()) loop_.wake();  // more, without sleeping
     if (index_ == 0) worker0_housekeeping();
 }
 
@@ -199,6 +202,7 @@ void io_worker::pass_to_engine(engine_gate::access& a) {
     gate_.hand_over(index_, [this](connection& c) { take_output(c); },
                     [this](connection& c) { lent_.emplace_back(&c, std::exchange(c.pending, {})); });
     std::erase_if(dead_, [this](broker::connection_id id) { return gate_.forget(id); });  // lent ones wait
+    gate_.done_for_now(index_);
 }
 
 // With the lock: the engine's output for `c` becomes the socket's.
