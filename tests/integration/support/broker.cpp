@@ -10,6 +10,7 @@ namespace mqttd_test {
 mqttd::settings test_settings() {
     mqttd::settings s;
     s.listeners.push_back({{"127.0.0.1", 0}, "test"});
+    s.threads = 2;  // the suite runs the threaded server; threads_test.cpp also covers 1 and 3
     s.engine.connect_timeout = std::chrono::seconds(2);
     s.close_linger = std::chrono::milliseconds(1000);
     s.log.types = mqttd::log_all;

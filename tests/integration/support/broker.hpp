@@ -15,7 +15,7 @@
 namespace mqttd_test {
 
 // Test defaults: one IPv4 loopback listener on a free port, short timeouts, log to a file in the build tree, and
-// the default thread count (2), so the suite runs the threaded server.
+// 2 I/O threads (not mqttd's default of 1), so the suite runs the threaded server.
 mqttd::settings test_settings();
 
 class running_broker {

@@ -48,7 +48,7 @@ struct settings {
     std::size_t output_hard_limit = 64U << 20;     // bytes queued above which the client is disconnected
     std::uint32_t max_connect_packet_size = 1U << 20;  // the first packet, before the client is known
     std::size_t read_buffer_size = 256U << 10;     // one buffer shared by every connection of a thread
-    unsigned threads = 2;                           // I/O threads; the engine runs on whichever holds its lock
+    unsigned threads = 1;                           // I/O threads; 1 measured faster here (docs/benchmarks.md)
     std::chrono::milliseconds close_linger{5000};  // how long a closing connection may take to flush
     bool persistence = false;                       // accepted, not implemented yet (issue 8)
     std::string persistence_location;
