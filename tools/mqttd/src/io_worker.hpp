@@ -10,9 +10,12 @@
 // (a failed write) or lent output must be given back. Step 2 runs as event_loop's iteration hook, after every handler of the
 // iteration, so the lock is taken once per iteration rather than once per socket.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <mqtt/codec/packets.hpp>
