@@ -23,8 +23,8 @@ std::string text_of(const mqtt::tools::byte_buffer& b) {
     return {reinterpret_cast<const char*>(r.data()), r.size()};
 }
 
-struct gate_fixture : ::testing::Test {
-    gate_fixture() {
+struct EngineGate : ::testing::Test {
+    EngineGate() {
         s.log.destination = mqttd::log_destination::none;
         log.configure(s.log);
         gate = std::make_unique<engine_gate>(s, log, 2, [this](unsigned k) { woken.push_back(k); });
@@ -65,7 +65,7 @@ struct gate_fixture : ::testing::Test {
     std::vector<connection*> conns;  // [0]: id 1, owner 1; [1]: id 2, owner 0
 };
 
-TEST_F(gate_fixture, OutputForAnIdleOwnersSocketIsLentToTheProducerWithoutWakingTheOwner) {
+TEST_F(EngineGate, OutputForAnIdleOwnersSocketIsLentToTheProducerWithoutWakingTheOwner) {
     const auto h = send_and_hand_over(0, 1, "abc");
     EXPECT_TRUE(h.taken.empty());
     EXPECT_EQ(h.lent, std::vector<broker::connection_id>{1});
@@ -73,7 +73,7 @@ TEST_F(gate_fixture, OutputForAnIdleOwnersSocketIsLentToTheProducerWithoutWaking
     EXPECT_TRUE(woken.empty());
 }
 
-TEST_F(gate_fixture, OutputForABusyOwnersSocketGoesToItsOutboxWithoutAWakeUp) {
+TEST_F(EngineGate, OutputForABusyOwnersSocketGoesToItsOutboxWithoutAWakeUp) {
     gate->busy(1);
     auto h = send_and_hand_over(0, 1, "abc");
     EXPECT_TRUE(h.lent.empty());
@@ -83,7 +83,7 @@ TEST_F(gate_fixture, OutputForABusyOwnersSocketGoesToItsOutboxWithoutAWakeUp) {
     EXPECT_FALSE(conns[0]->lent);
 }
 
-TEST_F(gate_fixture, WhileLentNewerOutputWaitsAndWhatTheSocketDidNotTakeKeepsItsPlaceInFront) {
+TEST_F(EngineGate, WhileLentNewerOutputWaitsAndWhatTheSocketDidNotTakeKeepsItsPlaceInFront) {
     ASSERT_EQ(send_and_hand_over(0, 1, "first").lent.size(), 1U);
     mqtt::tools::byte_buffer on_loan = std::exchange(conns[0]->pending, {});
     const auto h = send_and_hand_over(0, 1, "-second");
@@ -100,14 +100,14 @@ TEST_F(gate_fixture, WhileLentNewerOutputWaitsAndWhatTheSocketDidNotTakeKeepsIts
     EXPECT_EQ(owner.taken, std::vector<broker::connection_id>{1});
 }
 
-TEST_F(gate_fixture, OwnerWithUnsentBytesKeepsItsSocketToItself) {
+TEST_F(EngineGate, OwnerWithUnsentBytesKeepsItsSocketToItself) {
     conns[0]->unsent.store(10);
     const auto h = send_and_hand_over(0, 1, "x");
     EXPECT_TRUE(h.lent.empty()) << "bytes would overtake the owner's unsent ones";
     EXPECT_EQ(woken, std::vector<unsigned>{1});
 }
 
-TEST_F(gate_fixture, ALentConnectionIsFreedOnlyAfterItIsGivenBack) {
+TEST_F(EngineGate, ALentConnectionIsFreedOnlyAfterItIsGivenBack) {
     ASSERT_EQ(send_and_hand_over(0, 1, "abc").lent.size(), 1U);
     engine_gate::access a(*gate, 1);
     EXPECT_FALSE(gate->forget(1));
@@ -117,7 +117,7 @@ TEST_F(gate_fixture, ALentConnectionIsFreedOnlyAfterItIsGivenBack) {
     EXPECT_EQ(gate->open_connections(), 1U);
 }
 
-TEST_F(gate_fixture, Qos0AboveTheSoftLimitIsDroppedAndCounted) {
+TEST_F(EngineGate, Qos0AboveTheSoftLimitIsDroppedAndCounted) {
     gate->set_limits({4, s.output_hard_limit, s.max_connect_packet_size, s.close_linger});
     engine_gate::access a(*gate, 0);
     gate->send(2, bytes_of("abc"), broker::delivery::droppable);
