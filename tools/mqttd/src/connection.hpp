@@ -19,7 +19,7 @@ struct connection {
     enum class state : unsigned char {
         open,     // reading and writing
         closing,  // the engine closed it: flush the output, then close the socket
-        dead,     // socket closed; the object goes at the owner's next hand-over
+        dead,     // socket shut down; the object (and the descriptor) go at the owner's next hand-over
     };
 
     connection(mqtt::broker::connection_id i, std::string addr, const std::string* via, unsigned worker)
