@@ -18,9 +18,11 @@ namespace broker = mqtt::broker;
 namespace tools = mqtt::tools;
 
 namespace {
-// Below this much room left in the read arena, a readable socket waits for the next iteration (epoll is
-// level-triggered, so it is reported again) rather than being read in small pieces.
+// Below this much room left in the read arena, a socket is read into its own rx instead: skipping it until the
+// next iteration would starve the sockets epoll reports last (level-triggered fds keep their order).
 constexpr std::size_t min_read = 4096;
+// One recv() takes at most this share of the arena, so that at least this many busy sockets are read from it.
+constexpr std::size_t arena_shares = 8;
 // Bounds the step 2 / step 3 repetitions of one iteration; what is left waits for the next one.
 constexpr int max_rounds = 16;
 }  // namespace
@@ -80,16 +82,23 @@ void io_worker::on_socket_event(connection& c, std::uint32_t ev) {
 }
 
 void io_worker::on_readable(connection& c) {
-    if (arena_size_ - arena_used_ < min_read) return;
-    std::byte* at = arena_.get() + arena_used_;
-    const ssize_t n = ::recv(c.fd.get(), at, arena_size_ - arena_used_, 0);
+    const std::size_t chunk = std::max(min_read, arena_size_ / arena_shares);
+    const bool into_arena = arena_size_ - arena_used_ >= min_read;
+    const auto room = into_arena ? std::span<std::byte>(arena_.get() + arena_used_, arena_size_ - arena_used_)
+                                 : c.rx.writable(chunk);
+    const ssize_t n = ::recv(c.fd.get(), room.data(), std::min(room.size(), chunk), 0);
     if (n == 0) return lost(c, "closed by the client");
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
         return lost(c, std::strerror(errno));
     }
-    arena_used_ += static_cast<std::size_t>(n);
-    const std::span<const std::byte> fresh(at, static_cast<std::size_t>(n));
+    const std::span<const std::byte> fresh(room.data(), static_cast<std::size_t>(n));
+    if (!into_arena) {
+        c.rx.commit(fresh.size());
+        rx_consumed_.emplace_back(&c, decode_packets(c, c.rx.readable()));
+        return;
+    }
+    arena_used_ += fresh.size();
     if (c.rx.empty()) {
         // The common case: decode straight from the arena; keep only a trailing partial packet.
         const std::size_t used = decode_packets(c, fresh);
