@@ -38,9 +38,10 @@ TEST(MqttdBinary, LogsConnectionsReloadsOnHupStopsOnTerm) {
     const auto log = dir + "/mqttd.log";
     std::ofstream(dir + "/mqttd.conf") << "listener 0 127.0.0.1\nlog_dest file " << log
                                        << "\npersistence true\npersistence_location " << dir << "\n";
-    process mqttd({MQTTD_BINARY, "-c", dir + "/mqttd.conf"});
+    process mqttd({MQTTD_BINARY, "-c", dir + "/mqttd.conf", "--threads", "2"});
     const auto port = wait_for_log(log, R"(listening on 127\.0\.0\.1:(\d+))");
     ASSERT_FALSE(port.empty()) << read_text(log) << mqttd.output_so_far();
+    EXPECT_FALSE(wait_for_log(log, "2 I/O threads").empty()) << read_text(log);
     EXPECT_NE(read_text(log).find("persistence: store " + dir + "/mqttd.db"), std::string::npos) << read_text(log);
 
     const auto pub = run({"mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-i", "binary-test", "-t", "t", "-m", "x"},
@@ -59,10 +60,13 @@ TEST(MqttdBinary, LogsConnectionsReloadsOnHupStopsOnTerm) {
     EXPECT_NE(read_text(log).find("SIGTERM received: shutting down"), std::string::npos) << read_text(log);
 }
 
-TEST(MqttdBinary, GracefulShutdownDisconnectsV5ClientsAndSendsWills) {
+class MqttdBinaryThreads : public ::testing::TestWithParam<int> {};
+
+TEST_P(MqttdBinaryThreads, GracefulShutdownDisconnectsV5ClientsAndSendsWills) {
     const auto dir = make_temp_dir("shutdown");
     const auto log = dir + "/mqttd.log";
-    std::ofstream(dir + "/mqttd.conf") << "listener 0 127.0.0.1\nlog_dest file " << log << "\n";
+    std::ofstream(dir + "/mqttd.conf") << "listener 0 127.0.0.1\nlog_dest file " << log << "\nthreads " << GetParam()
+                                       << "\n";
     process mqttd({MQTTD_BINARY, "-c", dir + "/mqttd.conf"});
     const auto port = wait_for_log(log, R"(listening on 127\.0\.0\.1:(\d+))");
     ASSERT_FALSE(port.empty()) << read_text(log);
@@ -74,5 +78,8 @@ TEST(MqttdBinary, GracefulShutdownDisconnectsV5ClientsAndSendsWills) {
     const auto s = sub.wait(10s);  // mosquitto_sub exits when the server disconnects it
     EXPECT_FALSE(s.timed_out) << s.output;
 }
+
+INSTANTIATE_TEST_SUITE_P(MqttdBinary, MqttdBinaryThreads, ::testing::Values(1, 2),
+                         [](const auto& p) { return std::to_string(p.param) + "_threads"; });
 
 }  // namespace

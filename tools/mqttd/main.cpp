@@ -30,6 +30,7 @@ struct command_line {
     std::string config_file;
     bool verbose = false;
     bool fresh_store = false;
+    unsigned threads = 0;  // 0: the configuration file's (or the default)
 };
 
 // The configuration file, then the command line on top (also on SIGHUP, so -v and -p survive a reload).
@@ -43,6 +44,7 @@ mqttd::settings load_settings(const command_line& cli) {
     }
     if (cli.verbose) s.log.types = mqttd::log_all;
     if (cli.fresh_store) s.persistence_reset = true;
+    if (cli.threads != 0) s.threads = cli.threads;
     return s;
 }
 
@@ -136,7 +138,7 @@ int run(const command_line& cli) {
         return 1;
     }
     loop.remove(sigfd.get());
-    const auto& st = server->engine_stats();
+    const auto st = server->engine_stats();
     log.log(mqttd::log_level::notice, "mqttd stopped ({} messages received, {} sent, {} dropped)",
             st.messages_received, st.messages_sent, st.messages_dropped);
     server.reset();
@@ -156,6 +158,8 @@ int main(int argc, char** argv) {
     app.add_flag("-v,--verbose", cli.verbose, "Log everything (log_type all)");
     app.add_flag("--fresh-store", cli.fresh_store,
                  "If the persistence store is damaged, move it aside and start empty (persistence_reset true)");
+    app.add_option("--threads", cli.threads, "I/O threads (config option `threads`; 1 = single-threaded)")
+        ->check(CLI::Range(1U, mqttd::max_threads));
     app.set_version_flag("--version", std::string("mqttd ") + MQTTD_VERSION);
     try {
         app.parse(argc, argv);

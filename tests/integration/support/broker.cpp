@@ -10,6 +10,7 @@ namespace mqttd_test {
 mqttd::settings test_settings() {
     mqttd::settings s;
     s.listeners.push_back({{"127.0.0.1", 0}, "test"});
+    s.threads = 2;  // the suite runs the threaded server; threads_test.cpp also covers 1 and 3
     s.engine.connect_timeout = std::chrono::seconds(2);
     s.close_linger = std::chrono::milliseconds(1000);
     s.log.types = mqttd::log_all;
@@ -17,14 +18,14 @@ mqttd::settings test_settings() {
     return s;
 }
 
-running_broker::running_broker(mqttd::settings s) {
+running_broker::running_broker(mqttd::settings s, std::chrono::milliseconds max_wait) {
     if (s.log.destination == mqttd::log_destination::file && s.log.file.empty())
         s.log.file = make_temp_dir("broker") + "/mqttd.log";
     log_path_ = s.log.file;
     log_.configure(s.log);
     server_ = std::make_unique<mqttd::server>(s, loop_, log_);
     port_ = server_->listeners().front().port;
-    thread_ = std::thread([this] { loop_.run(std::chrono::milliseconds(100)); });
+    thread_ = std::thread([this, max_wait] { loop_.run(max_wait); });
 }
 
 running_broker::~running_broker() {

@@ -14,12 +14,16 @@
 
 namespace mqttd_test {
 
-// Test defaults: one IPv4 loopback listener on a free port, short timeouts, log to a file in the build tree.
+// Test defaults: one IPv4 loopback listener on a free port, short timeouts, log to a file in the build tree, and
+// 2 I/O threads (not mqttd's default of 1), so the suite runs the threaded server.
 mqttd::settings test_settings();
 
 class running_broker {
 public:
-    explicit running_broker(mqttd::settings s = test_settings());
+    // `max_wait` bounds each epoll_wait of the server's own loop (worker 0): keep it long to show that timers do
+    // not depend on the loop waking up by itself.
+    explicit running_broker(mqttd::settings s = test_settings(),
+                            std::chrono::milliseconds max_wait = std::chrono::milliseconds(100));
     ~running_broker();  // graceful shutdown, then join
     running_broker(const running_broker&) = delete;
     running_broker& operator=(const running_broker&) = delete;

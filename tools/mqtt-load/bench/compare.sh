@@ -6,7 +6,10 @@
 # shows medians and the median ratio mqttd/Mosquitto per scenario.
 #
 #   tools/mqtt-load/bench/compare.sh [--rounds N] [--duration S] [--build DIR] [--mqttd PATH] [--load PATH]
-#                                    [--relay PATH] [--only REGEX] [--out FILE] [--no-relay]
+#                                    [--relay PATH] [--only REGEX] [--out FILE] [--no-relay] [--threads "1 2"]
+#
+# --threads LIST runs mqttd once per thread count (targets mqttd-t1, mqttd-t2, ...) instead of once with its
+# default; each gets its own ratio to Mosquitto.
 #
 # Needs: mqtt-load and mqtt-load-relay built (--build DIR), mosquitto (installed from Debian if missing),
 # python3 (JSON and medians). mqttd is optional: without it the table has Mosquitto and the relay only.
@@ -23,6 +26,7 @@ relay=""
 only=""
 out=""
 use_relay=1
+mqttd_threads=""
 storm_connections=5000
 
 while [[ $# -gt 0 ]]; do
@@ -37,7 +41,8 @@ while [[ $# -gt 0 ]]; do
         --out) out=$2; shift 2 ;;
         --no-relay) use_relay=0; shift ;;
         --storm-connections) storm_connections=$2; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        --threads) mqttd_threads=$2; shift 2 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -62,7 +67,9 @@ fi
 # Debian enables a mosquitto service on port 1883 on install; this script never uses that one.
 
 targets=(mosquitto)
-if [[ -x "$mqttd" ]]; then targets+=(mqttd); else echo "compare.sh: no mqttd at $mqttd: Mosquitto and relay only" >&2; fi
+if [[ -x "$mqttd" && -n "$mqttd_threads" ]]; then
+    for n in $mqttd_threads; do targets+=("mqttd-t$n"); done
+elif [[ -x "$mqttd" ]]; then targets+=(mqttd); else echo "compare.sh: no mqttd at $mqttd: Mosquitto and relay only" >&2; fi
 [[ $use_relay -eq 1 ]] && targets+=(relay)
 
 work=$(mktemp -d /tmp/mqtt-compare.XXXXXX)
@@ -95,6 +102,7 @@ CONF
             "$mosquitto_bin" -c "$work/mosquitto.conf" > "$work/broker.log" 2>&1 &
             ;;
         mqttd) "$mqttd" -c "$work/common.conf" > "$work/broker.log" 2>&1 & ;;
+        mqttd-t*) "$mqttd" -c "$work/common.conf" --threads "${target#mqttd-t}" > "$work/broker.log" 2>&1 & ;;
         relay) "$relay" "$port" > "$work/broker.log" 2>&1 & ;;
     esac
     broker_pid=$!
@@ -223,14 +231,14 @@ names = list(dict.fromkeys(r["scenario"] for r in rows))
 targets = list(dict.fromkeys(r["target"] for r in rows))
 def pick(name, target, col):
     return [r[col] for r in rows if r["scenario"] == name and r["target"] == target]
-def ratios(name, col):  # median of per-round ratios mqttd/mosquitto
+def ratios(name, col, target):  # median of per-round ratios target/mosquitto
     per = {}
     for r in rows:
         if r["scenario"] == name: per.setdefault(r["round"], {})[r["target"]] = r[col]
     out = []
     for rnd, t in per.items():
         try:
-            a, b = float(t["mqttd"]), float(t["mosquitto"])
+            a, b = float(t[target]), float(t["mosquitto"])
             if b > 0 and not math.isnan(a): out.append(a / b)
         except (KeyError, ValueError):
             pass
@@ -239,7 +247,8 @@ loads = sorted(float(r["loadavg"]) for r in rows if r.get("loadavg") not in (Non
 if loads:
     print(f"\n1-minute load average at run starts: min {loads[0]:.2f}, median {statistics.median(loads):.2f}, max {loads[-1]:.2f}")
 print()
-head = "| scenario | metric | " + " | ".join(targets) + " | mqttd/mosquitto | relay/mosquitto |"
+mqttds = [t for t in targets if t.startswith("mqttd")]
+head = "| scenario | metric | " + " | ".join(targets + [f"{t}/mosquitto" for t in mqttds]) + " | relay/mosquitto |"
 print(head)
 print("|" + "---|" * (head.count("|") - 1))
 for n in names:
@@ -253,5 +262,6 @@ for n in names:
         vals = {t: med(pick(n, t, col)) for t in targets}
         cells = [f"{vals[t]:.2f}" if col == "load_cpu" and not math.isnan(vals[t]) else fmt(vals[t], unit) for t in targets]
         rel = ratio(vals.get("relay", float("nan")), vals.get("mosquitto", float("nan")))
-        print(f"| {n} | {label} | " + " | ".join(cells) + f" | {ratios(n, col) if 'mqttd' in targets else '-'} | {rel} |")
+        mine = " | ".join(ratios(n, col, t) for t in mqttds)
+        print(f"| {n} | {label} | " + " | ".join(cells) + (f" | {mine}" if mqttds else "") + f" | {rel} |")
 PY

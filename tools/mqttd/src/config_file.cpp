@@ -153,6 +153,7 @@ void apply_line(const line_context& c, settings& s, parse_state& st) {
     else if (o == "max_connect_packet_size")
         s.max_connect_packet_size = static_cast<std::uint32_t>(c.integer(20, max_remaining_length_packet));
     else if (o == "read_buffer_size") s.read_buffer_size = static_cast<std::size_t>(c.integer(4096, 64 << 20));
+    else if (o == "threads") s.threads = static_cast<unsigned>(c.integer(1, max_threads));
     else if (o == "persistence") s.persistence = c.boolean();
     else if (o == "persistence_location") {
         if (c.rest.empty()) c.fail("expected a directory");

@@ -42,7 +42,7 @@ void logger::configure(const log_settings& s) {
     out_ = out;
     owns_out_ = owns;
     timestamps_ = s.timestamps;
-    connection_messages_ = s.connection_messages;
+    connection_messages_.store(s.connection_messages, std::memory_order_relaxed);
     types_.store(out == nullptr ? 0U : s.types, std::memory_order_relaxed);
 }
 

@@ -27,7 +27,9 @@ public:
     [[nodiscard]] bool enabled(log_level l) const noexcept {
         return (types_.load(std::memory_order_relaxed) & static_cast<unsigned>(l)) != 0;
     }
-    [[nodiscard]] bool connection_messages() const noexcept { return connection_messages_; }
+    [[nodiscard]] bool connection_messages() const noexcept {
+        return connection_messages_.load(std::memory_order_relaxed);
+    }
 
     template <class... Args>
     void log(log_level l, fmt::format_string<Args...> f, Args&&... args) {
@@ -39,7 +41,7 @@ private:
     std::mutex mutex_;
     std::atomic<unsigned> types_{log_default};
     bool timestamps_ = true;
-    bool connection_messages_ = true;
+    std::atomic<bool> connection_messages_{true};  // read by every I/O thread, changed by SIGHUP
     std::FILE* out_ = stderr;
     bool owns_out_ = false;
 };

@@ -1,10 +1,12 @@
 #pragma once
-// mqttd's network side: listeners, connections and their buffers around one broker engine, on one event loop.
+// mqttd's network side: listeners, connections and their buffers around one broker engine, on `settings::threads`
+// I/O threads (the caller's loop is the first; the server starts the others).
 //
-// Per loop iteration: readable sockets are read into one shared buffer and decoded packet by packet into the
-// engine; what the engine sends is appended to each connection's output buffer; at the end of the iteration
-// (event_loop's iteration hook) every connection with output gets one write(). The engine's on_tick deadline is
-// kept in a single loop timer. Threading: every method runs on the loop's thread (see docs/architecture.md).
+// Per loop iteration, on each thread: readable sockets are read into the thread's read arena and decoded; then,
+// holding the engine's lock once, the packets go to the engine and the output it produced for this thread's
+// connections is taken; then every connection with output gets one write(). The engine's on_tick deadline is
+// kept in a single timer on the caller's loop. Threading: every method of `server` runs on the caller's loop
+// thread (see docs/architecture.md).
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -53,7 +55,7 @@ public:
     std::string reload(const settings& s);
 
     [[nodiscard]] server_stats stats() const;
-    [[nodiscard]] const mqtt::broker::statistics& engine_stats() const noexcept;
+    [[nodiscard]] mqtt::broker::statistics engine_stats() const;  // a snapshot, taken under the engine's lock
 
     struct impl;
 

@@ -24,6 +24,8 @@ enum class log_level : unsigned {
 inline constexpr unsigned log_all = 0x1F;
 inline constexpr unsigned log_default = 0x0F;  // error, warning, notice, information (as Mosquitto)
 
+inline constexpr unsigned max_threads = 64;  // I/O threads (the engine gate wakes them through a 64-bit mask)
+
 enum class log_destination : unsigned char { stderr_stream, stdout_stream, file, none };
 
 struct log_settings {
@@ -54,6 +56,7 @@ struct settings {
     std::size_t output_hard_limit = 64U << 20;     // bytes queued above which the client is disconnected
     std::uint32_t max_connect_packet_size = 1U << 20;  // the first packet, before the client is known
     std::size_t read_buffer_size = 256U << 10;     // one buffer shared by every connection of a thread
+    unsigned threads = 1;                           // I/O threads; 1 measured faster here (docs/benchmarks.md)
     std::chrono::milliseconds close_linger{5000};  // how long a closing connection may take to flush
     bool persistence = false;                       // sessions, retained and queued messages in a store
     std::string persistence_location;               // directory of the store; empty: the working directory

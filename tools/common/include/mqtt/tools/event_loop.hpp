@@ -41,6 +41,8 @@ public:
     void post(std::function<void()> fn);
     // Thread-safe and async-signal-unsafe-free: ask run() to return after the current iteration.
     void stop() noexcept;
+    // Thread-safe: end the current or next epoll_wait early, so that an iteration (and its hook) runs soon.
+    void wake() noexcept;
 
     // Runs `fn` at the end of every iteration, after I/O handlers, timers and posted tasks: where a server flushes
     // the output it collected during the iteration (one write per connection). Replaces any previous hook.
@@ -54,7 +56,6 @@ public:
 
 private:
     struct watch;
-    void wake() noexcept;
     void run_due_timers();
     void run_posted();
 
