@@ -62,7 +62,8 @@ TEST_P(Security, RightPasswordConnectsWrongOneAndAnonymousAreRefused) {
 }
 
 TEST_P(Security, AclRefusesSubscriptionsWithTheVersionsCode) {
-    // -d prints "Subscribed (mid: 1): <granted>": 0x80 (128) in 3.1.1, 0x87 (135) in 5.0 (MQTT-3.9.3-x).
+    // -d prints "Subscribed (mid: 1): <granted>": 0x80 (128) in 3.1.1 (MQTT-3.8.4-5,
+    // MQTT-3.9.3-2 v3.1.1), 0x87 (135) in 5.0 (MQTT-3.8.4-7, MQTT-3.9.3-2 v5).
     const auto r = run(tool("mosquitto_sub", {"-d", "-u", "bob", "-P", "builder", "-t", "room/#", "-W", "1"}), 10s);
     EXPECT_NE(r.output.find(v5() ? "Subscribed (mid: 1): 135" : "Subscribed (mid: 1): 128"), std::string::npos)
         << r.output;
